@@ -1,0 +1,1 @@
+"""Datasets behind the map (report text, boundaries, initiatives, county facts); pure loaders."""

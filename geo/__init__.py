@@ -1,0 +1,1 @@
+"""Pure geometry for the Shaoyang map: datums, boundaries, spatial joins. No streamlit."""
