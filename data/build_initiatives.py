@@ -313,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         print("data/initiatives.geojson is up to date")
         return 0
     OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT.relative_to(DATA.parent)}: {text.count('{\"type\":\"Feature\"')} features")
+    count = len(json.loads(text)["features"])
+    print(f"wrote {OUTPUT.relative_to(DATA.parent)}: {count} features")
     return 0
 
 
