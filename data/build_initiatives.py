@@ -192,21 +192,37 @@ class Locator:
         row = self.research[item_no]
         codes = [c for c in row["adcodes"].split(";") if c]
         firm = row["confidence"] in ("high", "medium")
-        where = f"{row['source_note']} ({row['source_url']})" if row["source_url"] else row["source_note"]
+        where = (
+            f"{row['source_note']} ({row['source_url']})"
+            if row["source_url"]
+            else row["source_note"]
+        )
         if codes and firm:
-            return Located(None, "county", codes, f"research.csv #{item_no}: {where}", row["town_or_park"] or None)
+            return Located(
+                None,
+                "county",
+                codes,
+                f"research.csv #{item_no}: {where}",
+                row["town_or_park"] or None,
+            )
         note = "county not sourced"
         if row["town_or_park"]:
             note += f"; the sources place it in {row['town_or_park']}"
         if codes and not firm:
             note += f"; a weak ({row['confidence']}) lead points to {', '.join(self.county_rows[c]['name_zh'] for c in codes)}"
-        source = f"research.csv #{item_no}: {where}" if row["source_url"] else "no public source located it"
+        source = (
+            f"research.csv #{item_no}: {where}"
+            if row["source_url"]
+            else "no public source located it"
+        )
         return Located(None, "citywide", [], source, note)
 
     def _at_route(self, key: str) -> Located:
         route = self.routes[key]
         points = [(w["lon"], w["lat"]) for w in route["waypoints"] if w["lat"] is not None]
-        sources = "; ".join(f"{w['name']} ({w['source']})" for w in route["waypoints"] if w["lat"] is not None)
+        sources = "; ".join(
+            f"{w['name']} ({w['source']})" for w in route["waypoints"] if w["lat"] is not None
+        )
         extra = {
             "route_kind": route["kind"],
             "route_status": route["status"],
@@ -214,12 +230,21 @@ class Locator:
         }
         note = route.get("counties_note")
         if len(points) < 2:
-            return Located(None, "county", list(route["counties"]), f"routes.md: {route['source']}", note, extra)
+            return Located(
+                None,
+                "county",
+                list(route["counties"]),
+                f"routes.md: {route['source']}",
+                note,
+                extra,
+            )
         line = shapely.LineString(points)
         crossed = sorted(route_km_by_county(self.counties, line), key=list(self.county_rows).index)
         beyond = [c for c in route.get("counties_beyond_geometry", []) if c not in crossed]
         extra["counties_beyond_geometry"] = beyond
-        source = f"schematic line through sourced waypoints: {sources}. Route facts: {route['source']}"
+        source = (
+            f"schematic line through sourced waypoints: {sources}. Route facts: {route['source']}"
+        )
         return Located(_geojson(line), "schematic", crossed + beyond, source, note, extra)
 
 
@@ -227,7 +252,9 @@ def _span(report: Report, entry: dict) -> tuple[int, int]:
     phrase = entry["phrase"]
     if "context" in entry:
         start, end = report.find_span(entry["context"])
-        inner = report.normalised.text[report.normalised.from_raw(start) : report.normalised.from_raw(end)]
+        inner = report.normalised.text[
+            report.normalised.from_raw(start) : report.normalised.from_raw(end)
+        ]
         offset = inner.find(phrase)
         if offset < 0:
             raise CurationError(f"{entry['id']}: {phrase!r} not inside its context")
@@ -287,7 +314,11 @@ def render(features: list[dict]) -> str:
     """Deterministic GeoJSON text: one feature per line, so diffs read record by record."""
     lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
     body = ",\n".join(lines)
-    return '{"type":"FeatureCollection","name":"shaoyang_2024_initiatives","features":[\n' + body + "\n]}\n"
+    return (
+        '{"type":"FeatureCollection","name":"shaoyang_2024_initiatives","features":[\n'
+        + body
+        + "\n]}\n"
+    )
 
 
 def build() -> str:
@@ -308,7 +339,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
         if current != text:
-            print("data/initiatives.geojson is stale: run python -m data.build_initiatives", file=sys.stderr)
+            print(
+                "data/initiatives.geojson is stale: run python -m data.build_initiatives",
+                file=sys.stderr,
+            )
             return 1
         print("data/initiatives.geojson is up to date")
         return 0

@@ -47,7 +47,11 @@ def _load_json(path: Path) -> tuple[object | None, list[Problem]]:
     try:
         return json.loads(text), []
     except json.JSONDecodeError as exc:
-        return None, [Problem("file", "-", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]
+        return None, [
+            Problem(
+                "file", "-", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            )
+        ]
 
 
 def _schema_problems(record: str, error: ValidationError) -> list[Problem]:
@@ -61,7 +65,11 @@ def _schema_problems(record: str, error: ValidationError) -> list[Problem]:
 def _record_name(index: int, feature: object) -> str:
     if isinstance(feature, dict):
         properties = feature.get("properties")
-        if isinstance(properties, dict) and isinstance(properties.get("id"), str) and properties["id"]:
+        if (
+            isinstance(properties, dict)
+            and isinstance(properties.get("id"), str)
+            and properties["id"]
+        ):
             return properties["id"][:80]
     return f"#{index + 1}"
 
@@ -69,17 +77,31 @@ def _record_name(index: int, feature: object) -> str:
 def _text_problems(record: str, props, report: Report) -> list[Problem]:
     raw = report.raw
     if props.source_end > len(raw):
-        return [Problem(record, "source_end", f"{props.source_end} is beyond the report's {len(raw)} characters")]
+        return [
+            Problem(
+                record,
+                "source_end",
+                f"{props.source_end} is beyond the report's {len(raw)} characters",
+            )
+        ]
     problems = []
     if raw[props.source_start : props.source_end] != props.source_text:
-        problems.append(Problem(record, "source_text", "does not equal the report text at source_start:source_end"))
+        problems.append(
+            Problem(
+                record, "source_text", "does not equal the report text at source_start:source_end"
+            )
+        )
     section = report.section_at(props.source_start)
     if section != props.section:
-        problems.append(Problem(record, "section", f"the span lies in section {section}, not {props.section}"))
+        problems.append(
+            Problem(record, "section", f"the span lies in section {section}, not {props.section}")
+        )
     slice_text = report.normalised.raw_span_text(props.source_start, props.source_end)
     grams = name_bigrams(props.name_zh)
     if grams and not any(gram in slice_text for gram in grams):
-        problems.append(Problem(record, "source_start", f"the span does not name {props.name_zh!r}"))
+        problems.append(
+            Problem(record, "source_start", f"the span does not name {props.name_zh!r}")
+        )
     return problems
 
 
@@ -95,28 +117,58 @@ def _geometry_problems(record: str, feature: InitiativeFeature, counties) -> lis
         return [Problem(record, "geometry", f"invalid geometry: {shapely.is_valid_reason(geom)}")]
     lon_min, lat_min, lon_max, lat_max = geom.bounds
     if not (100 <= lon_min <= lon_max <= 125 and 18 <= lat_min <= lat_max <= 45):
-        return [Problem(record, "geometry", "coordinates are not (lon, lat) in southern China: swapped or wrong units?")]
+        return [
+            Problem(
+                record,
+                "geometry",
+                "coordinates are not (lon, lat) in southern China: swapped or wrong units?",
+            )
+        ]
     if geom.geom_type == "Point":
         found = county_of_point(counties, geom.x, geom.y, POINT_TOLERANCE_M)
         if found.adcode is None:
-            return [Problem(record, "geometry", f"point is {found.distance_m / 1000:.1f} km outside Shaoyang")]
+            return [
+                Problem(
+                    record,
+                    "geometry",
+                    f"point is {found.distance_m / 1000:.1f} km outside Shaoyang",
+                )
+            ]
         if found.adcode not in props.counties:
-            return [Problem(record, "geometry", f"point lies in {found.adcode}, not in its counties {props.counties}")]
+            return [
+                Problem(
+                    record,
+                    "geometry",
+                    f"point lies in {found.adcode}, not in its counties {props.counties}",
+                )
+            ]
         return []
     if geom.geom_type in ("LineString", "MultiLineString"):
         crossed = route_km_by_county(counties, geom)
-        missing = [c for c in props.counties if c not in crossed and c not in props.counties_beyond_geometry]
+        missing = [
+            c
+            for c in props.counties
+            if c not in crossed and c not in props.counties_beyond_geometry
+        ]
         if not crossed:
             return [Problem(record, "geometry", "the route crosses none of the 12 counties")]
         if missing:
-            return [Problem(record, "counties", f"the route does not cross {missing} (list them in counties_beyond_geometry if the source says so)")]
+            return [
+                Problem(
+                    record,
+                    "counties",
+                    f"the route does not cross {missing} (list them in counties_beyond_geometry if the source says so)",
+                )
+            ]
         return []
     if not geom.intersects(counties.union_all()):
         return [Problem(record, "geometry", "the area lies outside Shaoyang")]
     return []
 
 
-def validate_collection(collection: object, report: Report | None = None, counties=None) -> list[Problem]:
+def validate_collection(
+    collection: object, report: Report | None = None, counties=None
+) -> list[Problem]:
     """All problems of a parsed GeoJSON object (an empty list when it is valid)."""
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         return [Problem("file", "type", "not a GeoJSON FeatureCollection")]

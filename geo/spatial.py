@@ -66,7 +66,9 @@ def route_km_by_county(counties: gpd.GeoDataFrame, line: BaseGeometry) -> dict[s
     return lengths
 
 
-def route_km_table(counties: gpd.GeoDataFrame, routes: gpd.GeoDataFrame) -> dict[str, dict[str, float]]:
+def route_km_table(
+    counties: gpd.GeoDataFrame, routes: gpd.GeoDataFrame
+) -> dict[str, dict[str, float]]:
     """{route id: {adcode: km}} for every line geometry in `routes` (indexed by id)."""
     require_datum(routes, WGS84)
     table: dict[str, dict[str, float]] = {}
