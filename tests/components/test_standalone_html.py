@@ -1,0 +1,135 @@
+"""A folium map exported as one offline HTML file (assets inlined, no CDN)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import folium
+import pytest
+from branca.element import JavascriptLink
+
+from components import standalone_html as standalone_html_module
+from components.standalone_html import (
+    JQUERY_DIR,
+    JQUERY_VERSION,
+    LEAFLET_DIR,
+    LEAFLET_VERSION,
+    OfflineAssetError,
+    standalone_html,
+)
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text inside each <script>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+        if self._in_script:
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def parse(html: str) -> Tags:
+    tags = Tags()
+    tags.feed(html)
+    return tags
+
+
+@pytest.fixture
+def county_map() -> folium.Map:
+    """A map like ours: no tiles, one GeoJson layer of circle markers with a tooltip."""
+    fmap = folium.Map(location=[27.2, 111.0], zoom_start=8, tiles=None)
+    folium.GeoJson(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [111.46, 27.24]},
+                    "properties": {"name_zh": "邵阳站"},
+                }
+            ],
+        },
+        marker=folium.CircleMarker(radius=6),
+        tooltip=folium.GeoJsonTooltip(["name_zh"]),
+    ).add_to(fmap)
+    folium.Marker([27.1, 111.1]).add_to(fmap)  # Leaflet's default icon, made offline too
+    folium.LayerControl().add_to(fmap)
+    return fmap
+
+
+def test_no_external_script_or_stylesheet(county_map):
+    html = standalone_html(county_map)
+    for tag, attrs in parse(html).tags:
+        for name in ("src", "href"):
+            value = attrs.get(name) or ""
+            assert not re.match(r"(?:https?:)?//", value), (tag, value)
+    assert not re.search(r"<(?:script|link)[^>]+(?:src|href)=[\"']?(?:https?:)?//", html)
+
+
+def test_leaflet_and_jquery_are_inlined(county_map):
+    html = standalone_html(county_map)
+    scripts = parse(html).scripts
+    assert any(f"Leaflet {LEAFLET_VERSION}" in script for script in scripts)
+    assert any(f"jQuery v{JQUERY_VERSION}" in script for script in scripts)
+    assert ".leaflet-container" in html  # the stylesheet, inline
+    assert "url(images/" not in html  # its images are data: URIs
+    assert "L.Icon.Default.mergeOptions({iconUrl: 'data:image/png;base64," in html
+    assert county_map.get_name() in html  # the map's own code is still there
+
+
+def test_inlined_libraries_arrive_whole(county_map):
+    """The parsed <script> elements hold the complete library files, not a cut-off part."""
+    scripts = parse(standalone_html(county_map)).scripts
+    jquery = (JQUERY_DIR / "jquery.min.js").read_text(encoding="utf-8")
+    leaflet = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
+    assert jquery in scripts
+    assert any(script.startswith(leaflet) for script in scripts)
+
+
+def test_a_closing_script_tag_inside_inlined_code_is_escaped(county_map, monkeypatch):
+    """'</script>' inside a library would end its element early; it is written '<\\/script>'."""
+    tricky = 'var jQuery = {}; var markup = "</script><script>alert(1)</script>";'
+    assets = tuple(
+        (pattern, kind, (lambda: tricky) if kind == "js" and "jquery" in pattern.pattern else fn)
+        for pattern, kind, fn in standalone_html_module.ASSETS
+    )
+    monkeypatch.setattr(standalone_html_module, "ASSETS", assets)
+    scripts = parse(standalone_html(county_map)).scripts
+    assert 'var jQuery = {}; var markup = "<\\/script><script>alert(1)<\\/script>";' in scripts
+
+
+def test_folium_links_the_versions_we_inline():
+    """A folium upgrade that moves Leaflet or jQuery on must be matched by the XStatic pins."""
+    urls = dict(folium.Map.default_js)
+    assert f"leaflet@{LEAFLET_VERSION}/" in urls["leaflet"]
+    assert f"jquery-{JQUERY_VERSION}" in urls["jquery"]
+
+
+def test_awesome_marker_icons_are_refused():
+    fmap = folium.Map(location=[27.2, 111.0], tiles=None)
+    folium.Marker([27.2, 111.0], icon=folium.Icon(color="red")).add_to(fmap)
+    with pytest.raises(OfflineAssetError, match="folium.Icon"):
+        standalone_html(fmap)
+
+
+def test_an_unknown_external_asset_is_refused():
+    fmap = folium.Map(location=[27.2, 111.0], tiles=None)
+    fmap.get_root().header.add_child(JavascriptLink("https://cdn.example.org/plugin.js"))
+    with pytest.raises(OfflineAssetError, match="cdn.example.org/plugin.js"):
+        standalone_html(fmap)
