@@ -2,7 +2,8 @@
 
 Pure: takes the parsed report and plain span records, returns an HTML string. Every piece of
 text goes through html.escape, so nothing from the data can become markup or script. The
-document is shown in an iframe; its only script scrolls to the selected span.
+document is shown in an iframe; its only script scrolls to the selected span. Streamlit's
+iframe sandbox forbids navigating the top window, so a span opens the map in a new tab.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def render_report_html(
             parts.append(
                 f'<mark class="{" ".join(classes)}" data-ids="{html.escape(",".join(piece.ids))}" '
                 f'title="{html.escape(title)}"><a href="{html.escape(map_href(target, lang))}" '
-                f'target="_top">{text}</a></mark>'
+                f'target="_blank" rel="noopener">{text}</a></mark>'
             )
         body.append(f'<p class="{css}">{"".join(parts)}</p>')
     script = SCROLL if selected else ""

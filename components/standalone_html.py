@@ -2,7 +2,8 @@
 
 folium links Leaflet, jQuery, Bootstrap, Font Awesome and Leaflet.awesome-markers from CDNs.
 Leaflet and jQuery are inlined from the installed XStatic packages (same versions folium
-names); Leaflet's marker and layer images become data: URIs. Bootstrap, the glyphicons,
+names); Leaflet's marker and layer images become data: URIs. A map made by our map builder
+links the app's own Leaflet bundle (components/offline_assets) instead: that is inlined too. Bootstrap, the glyphicons,
 Font Awesome and awesome-markers only serve `folium.Icon` markers, which our maps do not use
 (one GeoJson layer per dataset, STYLE.md habit 3), so they are dropped; a map that does use
 `folium.Icon` is refused rather than exported broken. Any other external asset is refused too.
@@ -22,6 +23,8 @@ from pathlib import Path
 import folium
 import xstatic.pkg.jquery as xstatic_jquery
 import xstatic.pkg.leaflet as xstatic_leaflet
+
+from components import offline_assets
 
 LEAFLET_DIR = Path(xstatic_leaflet.BASE_DIR)
 JQUERY_DIR = Path(xstatic_jquery.BASE_DIR)
@@ -53,10 +56,10 @@ def _png_data_uri(name: str) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
-def _leaflet_js() -> str:
+def _default_icon_js() -> str:
     # With imagePath a string, Leaflet does not guess the icon folder from the stylesheet's
     # URL (which an inlined stylesheet has not got) and uses the data: URIs as they are.
-    default_icon = (
+    return (
         "L.Icon.Default.imagePath = '';\n"
         "L.Icon.Default.mergeOptions({"
         f"iconUrl: '{_png_data_uri('marker-icon.png')}', "
@@ -64,12 +67,31 @@ def _leaflet_js() -> str:
         f"shadowUrl: '{_png_data_uri('marker-shadow.png')}'"
         "});"
     )
-    return _read(LEAFLET_DIR / "leaflet.js") + "\n" + default_icon
+
+
+def _leaflet_js() -> str:
+    return _read(LEAFLET_DIR / "leaflet.js") + "\n" + _default_icon_js()
 
 
 def _leaflet_css() -> str:
     return CSS_IMAGE.sub(
         lambda match: f"url({_png_data_uri(match['name'])})", _read(LEAFLET_DIR / "leaflet.css")
+    )
+
+
+def _bundle(name: str) -> str:
+    """A file of the app's own Leaflet bundle (components/offline_assets), built if missing."""
+    vendor = offline_assets.ensure_vendor_files()
+    return _read(vendor / offline_assets.bundle_folder() / name)
+
+
+def _bundle_js() -> str:
+    return _bundle(offline_assets.BUNDLE_JS) + "\n" + _default_icon_js()
+
+
+def _bundle_css() -> str:
+    return CSS_IMAGE.sub(
+        lambda match: f"url({_png_data_uri(match['name'])})", _bundle(offline_assets.BUNDLE_CSS)
     )
 
 
@@ -80,6 +102,8 @@ def _jquery_js() -> str:
 # (url pattern, what to put in its place: ("js"|"css", content) or None to drop the tag)
 Replacement = Callable[[], str] | None
 ASSETS: tuple[tuple[re.Pattern[str], str, Replacement], ...] = (
+    (re.compile(r"/static/vendor/map-[^/]+/map\.js$"), "js", _bundle_js),
+    (re.compile(r"/static/vendor/map-[^/]+/map\.css$"), "css", _bundle_css),
     (re.compile(r"/leaflet(?:@[\d.]+)?/dist/leaflet\.js$|/leaflet\.js$"), "js", _leaflet_js),
     (re.compile(r"/leaflet(?:@[\d.]+)?/dist/leaflet\.css$|/leaflet\.css$"), "css", _leaflet_css),
     (re.compile(r"/jquery-3\.[\d.]+(?:\.min)?\.js$"), "js", _jquery_js),
@@ -119,7 +143,7 @@ def standalone_html(folium_map: folium.Map) -> str:
 
     def replace(match: re.Match[str]) -> str:
         url = match["url"]
-        if not EXTERNAL.match(url):
+        if not EXTERNAL.match(url) and not url.startswith(offline_assets.URL_PREFIX):
             return match.group(0)
         try:
             return _inline(url)

@@ -133,3 +133,32 @@ def test_an_unknown_external_asset_is_refused():
     fmap.get_root().header.add_child(JavascriptLink("https://cdn.example.org/plugin.js"))
     with pytest.raises(OfflineAssetError, match="cdn.example.org/plugin.js"):
         standalone_html(fmap)
+
+
+def test_a_map_from_our_builder_inlines_the_apps_own_bundle():
+    """map_builder links /app/static/vendor/…; a file saved to disk cannot reach it."""
+    from components import map_builder, map_model
+    from data.cached import initiatives_path, read_initiatives
+    from geo.counties import load_counties
+
+    counties = load_counties(display=True)
+    initiatives = read_initiatives(initiatives_path())
+    values = map_model.choropleth(
+        "count",
+        initiatives,
+        adcodes=tuple(counties["adcode"]),
+        route_km={},
+        population={},
+        area_km2={},
+        categories=(),
+        lang="zh",
+    )
+    content = map_builder.MapContent(
+        counties=counties,
+        choropleth=values,
+        points=map_model.points_of(initiatives),
+        routes=map_model.lines_of(initiatives),
+    )
+    html = standalone_html(map_builder.build_map(content))
+    assert "static/vendor" not in html
+    assert "L.Icon.Default.imagePath" in html

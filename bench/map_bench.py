@@ -1,0 +1,403 @@
+"""Benchmark the map page in a real browser (not a test): prints timings and bytes.
+
+    python bench/map_bench.py [--repeat N] [--n 10000]
+
+For four builds — the real data and 10,000 synthetic initiatives, each with this app's map
+(one GeoJson layer per dataset) and with a naive map (one folium.Marker per initiative) — it
+starts `streamlit run` on a free port, drives headless Debian Chromium with Playwright (every
+request to another host aborted and counted), and reports:
+
+- first map: from navigation start, and from the page's load event, to the overlays painted
+  (cold = the server's first page; warm = the median of the following page loads);
+- filter change: one more category picked in the sidebar; server = rerun request sent on the
+  WebSocket to the script-finished message; browser = rerun request to the overlays painted;
+- bytes for the map: the map component's WebSocket message plus everything its iframe
+  downloaded (component code, Leaflet, plugin), as transferred.
+
+Results are also written to bench/out/map_bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import shapely  # noqa: E402
+
+from data.schema import CATEGORIES, COMMITMENTS, SECTIONS  # noqa: E402
+from geo.counties import load_counties  # noqa: E402
+from tests.browser.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_IFRAME,
+    Traffic,
+    open_context,
+    start_app,
+    stop_app,
+)
+
+OUT = ROOT / "bench" / "out"
+TARGETS = {
+    "first_map_after_load_ms": 1500,
+    "filter_server_ms": 200,
+    "map_bytes": 300 * 1024,
+    "first_map_10k_after_load_ms": 2500,
+    "speedup_10k": 6.0,
+}
+
+# The naive map: the same app with its points layer replaced by one folium.Marker per point.
+NAIVE_LAUNCHER = """
+import runpy
+import sys
+
+sys.path.insert(0, {root!r})
+
+import folium
+
+from components import map_builder
+
+
+def naive_points_layer(points, county_names, lang, *, clustered, data=None):
+    group = folium.FeatureGroup(name="naive")
+    for row, geom in zip(points.to_dict("records"), points.geometry):
+        folium.Marker(
+            [geom.y, geom.x], tooltip=map_builder.point_tooltip(row, county_names, lang)
+        ).add_to(group)
+    return group
+
+
+map_builder.points_layer = naive_points_layer
+runpy.run_path({app!r}, run_name="__main__")
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Synthetic data
+
+
+def synthetic_initiatives(n: int, path: Path, seed: int = 2024) -> Path:
+    """The real initiatives plus ``n`` synthetic points inside the 12 counties (valid records)."""
+    rng = random.Random(seed)
+    collection = json.loads((ROOT / "data" / "initiatives.geojson").read_text(encoding="utf-8"))
+    real = collection["features"]
+    counties = load_counties()
+    minx, miny, maxx, maxy = counties.total_bounds
+    features = list(real)
+    made = 0
+    while made < n:
+        lon, lat = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        inside = counties[counties.contains(shapely.Point(lon, lat))]
+        if inside.empty:
+            continue
+        donor = rng.choice(real)["properties"]
+        category = rng.choice(CATEGORIES)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                "properties": {
+                    **donor,
+                    "id": f"synthetic-{made:05d}",
+                    "name_zh": f"合成项目{made:05d}",
+                    "name_en": f"Synthetic initiative {made:05d}",
+                    "category": category,
+                    "section": rng.choice(SECTIONS[1:]),
+                    "counties": [str(inside.iloc[0]["adcode"])],
+                    "precision": "town",
+                    "commitment": rng.choice(COMMITMENTS),
+                    "quantities": [],
+                    "cluster": None,
+                    "route_kind": None,
+                    "route_status": None,
+                    "route_status_note": None,
+                    "counties_beyond_geometry": [],
+                    "location_source": "synthetic benchmark point",
+                },
+            }
+        )
+        made += 1
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# One browser session
+
+
+@dataclass
+class Run:
+    label: str
+    cold_first_map_ms: float = 0.0
+    first_map_ms: list[float] = field(default_factory=list)
+    first_map_after_load_ms: list[float] = field(default_factory=list)
+    filter_server_ms: list[float] = field(default_factory=list)
+    filter_browser_ms: list[float] = field(default_factory=list)
+    map_message_bytes: int = 0
+    map_asset_bytes: int = 0
+    blocked: list[str] = field(default_factory=list)
+
+    @property
+    def map_bytes(self) -> int:
+        return self.map_message_bytes + self.map_asset_bytes
+
+    def summary(self) -> dict:
+        def med(values: list[float]) -> float | None:
+            return round(statistics.median(values), 1) if values else None
+
+        return {
+            "label": self.label,
+            "cold_first_map_ms": round(self.cold_first_map_ms, 1),
+            "first_map_ms": med(self.first_map_ms),
+            "first_map_after_load_ms": med(self.first_map_after_load_ms),
+            "filter_server_ms": med(self.filter_server_ms),
+            "filter_browser_ms": med(self.filter_browser_ms),
+            "map_message_bytes": self.map_message_bytes,
+            "map_asset_bytes": self.map_asset_bytes,
+            "map_bytes": self.map_bytes,
+            "blocked_requests": len(self.blocked),
+        }
+
+
+class Socket:
+    """Streamlit's WebSocket, decoded: when reruns were requested and scripts finished."""
+
+    def __init__(self) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self._back, self._forward = BackMsg, ForwardMsg
+        self.rerun_sent: list[float] = []
+        self.finished: list[float] = []
+        self.map_message_bytes: list[int] = []
+
+    def attach(self, ws) -> None:
+        # Playwright tags handlers with an attribute: plain functions, not bound methods.
+        ws.on("framesent", lambda payload: self._sent(payload))
+        ws.on("framereceived", lambda payload: self._received(payload))
+
+    def _sent(self, payload) -> None:
+        if isinstance(payload, str):
+            return
+        message = self._back()
+        message.ParseFromString(payload)
+        if message.WhichOneof("type") == "rerun_script":
+            self.rerun_sent.append(time.time() * 1000)
+
+    def _received(self, payload) -> None:
+        if isinstance(payload, str):
+            return
+        now = time.time() * 1000
+        message = self._forward()
+        message.ParseFromString(payload)
+        kind = message.WhichOneof("type")
+        if kind == "script_finished":
+            self.finished.append(now)
+        elif kind == "delta" and b"streamlit_folium" in payload and b"feature_group" in payload:
+            self.map_message_bytes.append(len(payload))
+
+
+_DRAWN = """([sel]) => {
+    const f = document.querySelector(sel);
+    const w = f && f.contentWindow;
+    if (!(w && w.map && w.syOverlayDrawnAt)) { return false; }
+    return [w.syOverlayDrawnAt, w.syOverlayStamp];
+}"""
+
+
+def _drawn(
+    page, previous_stamp: str | None = None, timeout_ms: float = 120_000
+) -> tuple[float, str]:
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        result = page.wait_for_function(_DRAWN, arg=[MAP_IFRAME], timeout=timeout_ms).json_value()
+        drawn_at, stamp = result
+        if stamp != previous_stamp:
+            return float(drawn_at), stamp
+        if time.monotonic() > deadline:
+            raise TimeoutError("the overlays were not redrawn")
+        page.wait_for_function(
+            "([sel, old]) => { const f = document.querySelector(sel); const w = f && f.contentWindow;"
+            " return w && w.syOverlayStamp !== old; }",
+            arg=[MAP_IFRAME, previous_stamp],
+            timeout=timeout_ms,
+        )
+
+
+def _iframe_asset_bytes(traffic_responses: list) -> int:
+    total = 0
+    for response in traffic_responses:
+        frame_url = response.frame.url if response.frame else ""
+        url = response.url
+        if (
+            "streamlit_folium" in frame_url
+            or "/component/streamlit_folium" in url
+            or "/app/static/" in url
+        ):
+            try:
+                sizes = response.request.sizes()
+                total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            except Exception:  # noqa: BLE001 (a cancelled request has no sizes)
+                continue
+    return total
+
+
+def _load(browser, server, run: Run, *, record_bytes: bool) -> tuple:
+    traffic = Traffic()
+    context = open_context(browser, server, traffic)
+    page = context.new_page()
+    socket = Socket()
+    page.on("websocket", lambda ws: socket.attach(ws))
+    responses: list = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(server.url, wait_until="commit")
+    drawn_at, stamp = _drawn(page)
+    origin, load_end = page.evaluate(
+        "() => [performance.timeOrigin, performance.getEntriesByType('navigation')[0].loadEventEnd]"
+    )
+    first = drawn_at - origin
+    after_load = first - load_end if load_end else first
+    run.blocked.extend(traffic.blocked)
+    if record_bytes:
+        page.wait_for_load_state("networkidle")
+        run.map_asset_bytes = _iframe_asset_bytes(responses)
+        run.map_message_bytes = max(socket.map_message_bytes or [0])
+    return context, page, socket, stamp, first, after_load
+
+
+def _pick_category(page, option_label: str) -> None:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    box = sidebar.locator('[data-testid="stMultiSelect"]').nth(1)
+    box.click()
+    page.get_by_role("option", name=option_label, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def measure(label: str, *, env: dict[str, str] | None, script: str, repeat: int, browser) -> Run:
+    from components.i18n import t
+
+    run = Run(label)
+    with tempfile.TemporaryDirectory() as tmp:
+        server = start_app(Path(tmp) / "server.log", env=env, script=script)
+        try:
+            context, *_rest, first, _ = _load(browser, server, run, record_bytes=False)
+            run.cold_first_map_ms = first
+            context.close()
+            for i in range(repeat):
+                context, page, socket, stamp, first, after_load = _load(
+                    browser, server, run, record_bytes=i == 0
+                )
+                run.first_map_ms.append(first)
+                run.first_map_after_load_ms.append(after_load)
+                if i == 0:
+                    for category in CATEGORIES[:repeat]:
+                        sent_before = len(socket.rerun_sent)
+                        finished_before = len(socket.finished)
+                        _pick_category(page, t(f"category.{category}", "zh"))
+                        drawn_at, stamp = _drawn(page, stamp)
+                        # Socket events arrive between Playwright calls: poll until this
+                        # rerun's script-finished message has been seen.
+                        while len(socket.finished) <= finished_before:
+                            page.wait_for_timeout(5)
+                        sent = socket.rerun_sent[sent_before]
+                        run.filter_server_ms.append(socket.finished[finished_before] - sent)
+                        run.filter_browser_ms.append(drawn_at - sent)
+                context.close()
+        except Exception:
+            print(server.log()[-4000:], file=sys.stderr)
+            raise
+        finally:
+            stop_app(server)
+    return run
+
+
+def naive_script(tmp: Path) -> str:
+    """A launcher for the naive map, beside a link to the app's static folder."""
+    launcher = tmp / "naive_app.py"
+    launcher.write_text(
+        NAIVE_LAUNCHER.format(root=str(ROOT), app=str(ROOT / "app.py")), encoding="utf-8"
+    )
+    (tmp / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    return str(launcher)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="page loads and filter changes per build"
+    )
+    parser.add_argument("--n", type=int, default=10_000, help="synthetic initiatives")
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    runs: dict[str, Run] = {}
+    with tempfile.TemporaryDirectory() as tmp_name, sync_playwright() as playwright:
+        tmp = Path(tmp_name)
+        synthetic = synthetic_initiatives(args.n, tmp / "synthetic.geojson")
+        naive = naive_script(tmp)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        big = {"SHAOYANG_INITIATIVES": str(synthetic)}
+        plan = [
+            ("default", None, "app.py"),
+            ("default naive", None, naive),
+            (f"{args.n // 1000}k", big, "app.py"),
+            (f"{args.n // 1000}k naive", big, naive),
+        ]
+        for label, env, script in plan:
+            started = time.monotonic()
+            runs[label] = measure(
+                label, env=env, script=script, repeat=args.repeat, browser=browser
+            )
+            print(f"  measured {label} in {time.monotonic() - started:.0f} s", file=sys.stderr)
+        browser.close()
+
+    summaries = [run.summary() for run in runs.values()]
+    _print(summaries, args.n)
+    (OUT / "map_bench.json").write_text(json.dumps(summaries, indent=2), encoding="utf-8")
+    return 0
+
+
+def _print(summaries: list[dict], n: int) -> None:
+    columns = [
+        ("label", "build"),
+        ("cold_first_map_ms", "cold first map ms"),
+        ("first_map_ms", "first map ms (from nav)"),
+        ("first_map_after_load_ms", "first map ms (after load)"),
+        ("filter_server_ms", "filter server ms"),
+        ("filter_browser_ms", "filter browser ms"),
+        ("map_bytes", "map bytes"),
+        ("blocked_requests", "blocked"),
+    ]
+    print(" | ".join(title for _, title in columns))
+    for row in summaries:
+        print(" | ".join(str(row[key]) for key, _ in columns))
+    by_label = {row["label"]: row for row in summaries}
+    for ours_label in ("default", f"{n // 1000}k"):
+        ours, naive = by_label.get(ours_label), by_label.get(f"{ours_label} naive")
+        if not (ours and naive and ours["first_map_after_load_ms"]):
+            continue
+        print(
+            f"{ours_label}: naive / ours — first map after load {naive['first_map_after_load_ms'] / ours['first_map_after_load_ms']:.1f}x, "
+            f"from navigation {naive['first_map_ms'] / ours['first_map_ms']:.1f}x; "
+            f"filter server {naive['filter_server_ms'] / ours['filter_server_ms']:.1f}x, "
+            f"browser {naive['filter_browser_ms'] / ours['filter_browser_ms']:.1f}x"
+        )
+    print("targets:", json.dumps(TARGETS))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

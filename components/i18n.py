@@ -1,0 +1,824 @@
+"""Every user-visible string, in 中文 (the default) and English.
+
+A plain dict of dicts so that every page can append its own keys: ``STRINGS[key][lang]``.
+``t(key, lang)`` looks one up; a missing key shows itself (``⟨key⟩``) instead of crashing, and a
+test checks that every key has both languages.
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+STRINGS: dict[str, dict[str, str]] = {
+    # --- the frame -------------------------------------------------------------------------
+    "app.title": {"zh": "邵阳项目地图", "en": "Shaoyang Projects Map"},
+    "app.subtitle": {
+        "zh": "邵阳市2024年政府工作报告里的项目、产业集群与线路，按12个县市区落图",
+        "en": "Projects, industry clusters and routes from Shaoyang's 2024 Government Work "
+        "Report, on the map of its 12 counties",
+    },
+    "lang.label": {"zh": "语言 Language", "en": "Language 语言"},
+    # --- sidebar -----------------------------------------------------------------------------
+    "sidebar.search": {
+        "zh": "搜索（中文、拼音、首字母或英文）",
+        "en": "Search (Chinese, pinyin, initials or English)",
+    },
+    "sidebar.search_placeholder": {
+        "zh": "如 邵东、shaodong、sd、Langshan",
+        "en": "e.g. 邵东, shaodong, sd, Langshan",
+    },
+    "sidebar.search_results": {"zh": "搜索结果", "en": "Search results"},
+    "sidebar.search_none": {
+        "zh": "没有找到匹配的县或项目。",
+        "en": "No county or initiative matches.",
+    },
+    "sidebar.search_more": {
+        "zh": "另有 {n} 条匹配，地图与列表已按搜索筛选。",
+        "en": "{n} more match; the map and lists are filtered by the search.",
+    },
+    "sidebar.filters": {"zh": "筛选", "en": "Filters"},
+    "sidebar.counties": {"zh": "县市区", "en": "Counties"},
+    "sidebar.categories": {"zh": "类别", "en": "Categories"},
+    "sidebar.sections": {"zh": "报告章节", "en": "Report sections"},
+    "sidebar.precisions": {"zh": "定位精度", "en": "Location precision"},
+    "sidebar.commitments": {"zh": "承诺力度", "en": "Commitment"},
+    "sidebar.all": {"zh": "全部", "en": "All"},
+    "sidebar.reset": {"zh": "清除筛选", "en": "Clear filters"},
+    "sidebar.measure": {"zh": "分级设色指标", "en": "Choropleth measure"},
+    "sidebar.basemap": {"zh": "底图", "en": "Basemap"},
+    "sidebar.basemap_help": {
+        "zh": "“无”完全离线；高德为 GCJ-02 坐标，所有图层随之换算。",
+        "en": "'None' works fully offline; Gaode is GCJ-02 and every layer is converted for it.",
+    },
+    "sidebar.share": {
+        "zh": "当前视图已写入网址，复制地址栏即可分享。",
+        "en": "The view is in the URL: copy the address bar to share it.",
+    },
+    # --- measures ------------------------------------------------------------------------------
+    "measure.count": {"zh": "项目数", "en": "Number of initiatives"},
+    "measure.per_100k": {"zh": "每10万常住人口项目数", "en": "Initiatives per 100,000 residents"},
+    "measure.per_1000km2": {"zh": "每1000平方公里项目数", "en": "Initiatives per 1,000 km²"},
+    "measure.route_km": {"zh": "县内线路里程", "en": "Route length inside the county"},
+    "unit.count": {"zh": "个", "en": "initiatives"},
+    "unit.per_100k": {"zh": "个/10万人", "en": "per 100,000"},
+    "unit.per_1000km2": {"zh": "个/1000 km²", "en": "per 1,000 km²"},
+    "unit.route_km": {"zh": "公里", "en": "km"},
+    "measure.note.count": {
+        "zh": "跨县项目在其涉及的每个县各计一次；全市性项目不计入任何县。",
+        "en": "A multi-county item counts in every county it touches; city-wide items count in none.",
+    },
+    "measure.note.per_100k": {
+        "zh": "人口为2020年人口普查数；人口未知的县显示为“无数据”。",
+        "en": "Population from the 2020 census; counties with unknown population show as no data.",
+    },
+    "measure.note.per_1000km2": {
+        "zh": "面积取自各县官方资料（见县面板的来源）。",
+        "en": "Area from each county's official figures (sources in the county panel).",
+    },
+    "measure.note.route_km": {
+        "zh": "高铁、铁路、高速、公路按示意线在各县内的长度分摊；班列和产业走廊不计。",
+        "en": "High-speed rail, railways, expressways and roads, split by the length of the "
+        "schematic line inside each county; rail services and corridors are not counted.",
+    },
+    "measure.of_category": {"zh": "（{cat}）", "en": " ({cat})"},
+    # --- basemaps ------------------------------------------------------------------------------
+    "basemap.none": {"zh": "无（离线，县界为底）", "en": "None (offline, counties as base)"},
+    "basemap.osm": {"zh": "OpenStreetMap", "en": "OpenStreetMap"},
+    "basemap.esri": {"zh": "Esri 卫星影像", "en": "Esri imagery"},
+    "basemap.gaode": {"zh": "高德地图（GCJ-02）", "en": "Gaode / Amap (GCJ-02)"},
+    # --- categories ----------------------------------------------------------------------------
+    "category.infrastructure": {"zh": "基础设施", "en": "Infrastructure"},
+    "category.industrial_project": {"zh": "产业项目", "en": "Industrial projects"},
+    "category.industry_cluster": {"zh": "产业集群", "en": "Industry clusters"},
+    "category.enterprise": {"zh": "企业", "en": "Enterprises"},
+    "category.consumption_event": {"zh": "消费与节会", "en": "Consumption & events"},
+    "category.tourism": {"zh": "文化旅游", "en": "Tourism"},
+    "category.agriculture": {"zh": "农业农村", "en": "Agriculture & rural"},
+    "category.urban_renewal": {"zh": "城市更新", "en": "Urban renewal"},
+    "category.ecology": {"zh": "生态环保", "en": "Ecology"},
+    "category.innovation": {"zh": "科技创新", "en": "Innovation"},
+    "category.reform_opening": {"zh": "改革开放", "en": "Reform & opening-up"},
+    "category.county_positioning": {"zh": "县域定位", "en": "County positioning"},
+    "category.public_service": {"zh": "公共服务", "en": "Public services"},
+    # --- precision -----------------------------------------------------------------------------
+    "precision.site": {"zh": "精确地点", "en": "Exact site"},
+    "precision.town": {"zh": "乡镇/大致位置", "en": "Town / approximate point"},
+    "precision.county": {"zh": "县级（无坐标）", "en": "County level (no coordinates)"},
+    "precision.schematic": {"zh": "示意线路", "en": "Schematic line"},
+    "precision.citywide": {"zh": "全市性", "en": "City-wide"},
+    # --- commitments ---------------------------------------------------------------------------
+    "commitment.建成": {"zh": "建成", "en": "Complete"},
+    "commitment.开工": {"zh": "开工", "en": "Start works"},
+    "commitment.推进": {"zh": "推进", "en": "Push forward"},
+    "commitment.运营": {"zh": "运营", "en": "Operate"},
+    "commitment.举办": {"zh": "举办", "en": "Hold (event)"},
+    "commitment.打造": {"zh": "打造", "en": "Build up"},
+    "commitment.创建": {"zh": "创建", "en": "Apply for a title"},
+    "commitment.培育": {"zh": "培育", "en": "Foster"},
+    "commitment.支持": {"zh": "支持", "en": "Support"},
+    "commitment.争取": {"zh": "争取", "en": "Strive for (not secured)"},
+    "commitment.谋划": {"zh": "谋划", "en": "Plan"},
+    # --- report sections -----------------------------------------------------------------------
+    "section.targets": {"zh": "2024年主要预期目标", "en": "2024 targets"},
+    "section.一": {"zh": "（一）项目为王、扩大内需", "en": "(1) Projects first, domestic demand"},
+    "section.二": {"zh": "（二）产业兴邵、实体强市", "en": "(2) Industry and the real economy"},
+    "section.三": {"zh": "（三）科技引领、创新驱动", "en": "(3) Science and innovation"},
+    "section.四": {"zh": "（四）改革攻坚、开放合作", "en": "(4) Reform and opening-up"},
+    "section.五": {"zh": "（五）强基固本、兴乡富民", "en": "(5) Agriculture and rural areas"},
+    "section.六": {"zh": "（六）板块联动、统筹共进", "en": "(6) Coordinated regional development"},
+    "section.七": {"zh": "（七）生态优先、低碳转型", "en": "(7) Ecology and low-carbon transition"},
+    "section.八": {"zh": "（八）民生为本、倾力而为", "en": "(8) People's livelihoods"},
+    # --- route kinds and statuses --------------------------------------------------------------
+    "route_kind.hsr": {"zh": "高速铁路", "en": "High-speed rail"},
+    "route_kind.railway": {"zh": "铁路", "en": "Railway"},
+    "route_kind.expressway": {"zh": "高速公路", "en": "Expressway"},
+    "route_kind.road": {"zh": "公路", "en": "Road"},
+    "route_kind.rail_service": {"zh": "铁路班列", "en": "Rail service"},
+    "route_kind.corridor": {"zh": "产业走廊", "en": "Industrial corridor"},
+    "route_status.planned": {"zh": "规划中", "en": "Planned"},
+    "route_status.under_construction": {"zh": "在建", "en": "Under construction"},
+    "route_status.open": {"zh": "已通车/运营", "en": "Open"},
+    "route_status.unknown": {"zh": "状态未知", "en": "Status unknown"},
+    "route.schematic": {"zh": "示意线，非实际走向", "en": "schematic, not the real alignment"},
+    # --- region groups -------------------------------------------------------------------------
+    "region_group.east_town_cluster": {"zh": "东部城镇群", "en": "Eastern town cluster"},
+    "region_group.west_eco_circle": {"zh": "西部生态圈", "en": "Western eco-economic circle"},
+    "county_type.district": {"zh": "市辖区", "en": "District"},
+    "county_type.county": {"zh": "县", "en": "County"},
+    "county_type.autonomous county": {"zh": "自治县", "en": "Autonomous county"},
+    "county_type.county-level city": {"zh": "县级市", "en": "County-level city"},
+    # --- map layers and legend -----------------------------------------------------------------
+    "layer.choropleth": {"zh": "县市区（分级设色）", "en": "Counties (choropleth)"},
+    "layer.routes": {"zh": "线路", "en": "Routes"},
+    "layer.points": {"zh": "项目点位", "en": "Initiative points"},
+    "layer.clusters": {"zh": "产业集群", "en": "Industry clusters"},
+    "layer.selection": {"zh": "当前选中", "en": "Selection"},
+    "layer.labels": {"zh": "县名", "en": "County names"},
+    "legend.title": {"zh": "图例", "en": "Legend"},
+    "legend.no_data": {"zh": "无数据（未知，不是零）", "en": "No data (unknown, not zero)"},
+    "legend.zero": {"zh": "零", "en": "zero"},
+    "legend.points": {
+        "zh": "项目点位（颜色和形状表示类别）",
+        "en": "Initiative points (colour and shape = category)",
+    },
+    "legend.routes": {"zh": "线路（颜色表示类型）", "en": "Routes (colour = kind)"},
+    "legend.route_schematic": {
+        "zh": "虚线：示意线路（位置为示意）",
+        "en": "Dashed: schematic line (position indicative)",
+    },
+    "legend.route_planned": {"zh": "点线：规划中（示意）", "en": "Dotted: planned (schematic)"},
+    "legend.cluster": {
+        "zh": "紫色粗边框：报告点名产业集群的县（悬停或放大可见集群名称）",
+        "en": "Thick purple outline: a county the report names an industry cluster in "
+        "(names on hover, and on the map when zoomed in)",
+    },
+    "legend.selected": {
+        "zh": "蓝色粗边框：当前选中的县",
+        "en": "Thick blue outline: the selected county",
+    },
+    "legend.cluster_marker": {
+        "zh": "聚合圆圈：该处的项目数（放大后展开）",
+        "en": "Cluster bubble: number of items there (zoom in to expand)",
+    },
+    "legend.classes": {
+        "zh": "分级（Fisher-Jenks 自然断点）",
+        "en": "Classes (Fisher-Jenks natural breaks)",
+    },
+    # --- tooltips ------------------------------------------------------------------------------
+    "tooltip.click_county": {"zh": "点击查看县情与项目", "en": "Click for facts and initiatives"},
+    "tooltip.click_item": {"zh": "点击查看报告原文", "en": "Click for the report sentence"},
+    "tooltip.value": {"zh": "{measure}：{value}", "en": "{measure}: {value}"},
+    "map.clusters_more": {"zh": "{first} 等{n}个集群", "en": "{first} and {more} more"},
+    "tooltip.clusters": {"zh": "产业集群：{names}", "en": "Industry clusters: {names}"},
+    # --- panels --------------------------------------------------------------------------------
+    "panel.hint": {
+        "zh": "点击地图上的县或项目，或在左侧搜索，这里会显示详情。",
+        "en": "Click a county or an initiative on the map, or search on the left, to see details here.",
+    },
+    "panel.close": {"zh": "关闭", "en": "Close"},
+    "panel.not_found": {
+        "zh": "链接中的“{id}”不在数据中。",
+        "en": "“{id}” from the link is not in the data.",
+    },
+    "county.facts": {"zh": "县情", "en": "Facts"},
+    "county.population": {"zh": "常住人口（2020年普查）", "en": "Population (2020 census)"},
+    "county.area": {"zh": "面积", "en": "Area"},
+    "county.gdp": {"zh": "地区生产总值（2023年）", "en": "GDP (2023)"},
+    "county.seat": {"zh": "驻地", "en": "Seat"},
+    "county.region_group": {"zh": "报告中的板块", "en": "Group in the report"},
+    "county.type": {"zh": "类型", "en": "Type"},
+    "county.source": {"zh": "来源", "en": "source"},
+    "county.note": {"zh": "说明", "en": "note"},
+    "county.unknown": {"zh": "未知", "en": "unknown"},
+    "county.initiatives": {"zh": "项目（{n}）", "en": "Initiatives ({n})"},
+    "county.initiatives_none": {
+        "zh": "当前筛选下没有涉及本县的项目。",
+        "en": "No initiative touches this county under the current filters.",
+    },
+    "county.clusters": {"zh": "产业集群", "en": "Industry clusters"},
+    "county.clusters_none": {
+        "zh": "报告未指明本县的产业集群。",
+        "en": "The report names no industry cluster for this county.",
+    },
+    "county.anchors": {"zh": "龙头企业：{names}", "en": "Anchor enterprises: {names}"},
+    "county.routes": {"zh": "线路（县内里程）", "en": "Routes (km inside the county)"},
+    "county.routes_none": {"zh": "没有线路经过本县。", "en": "No route crosses this county."},
+    "county.route_km": {"zh": "{km} 公里", "en": "{km} km"},
+    "county.route_beyond": {
+        "zh": "来源提及本县，但示意线未到达（0 公里计）",
+        "en": "named by the source but the schematic line does not reach it (counted as 0 km)",
+    },
+    "county.measure": {"zh": "{measure}：{value}", "en": "{measure}: {value}"},
+    "county.shared": {"zh": "跨 {n} 个县", "en": "spans {n} counties"},
+    "item.category": {"zh": "类别", "en": "Category"},
+    "item.counties": {"zh": "所在县市区", "en": "Counties"},
+    "item.citywide": {"zh": "全市（不分县）", "en": "City-wide (no single county)"},
+    "item.precision": {"zh": "定位精度", "en": "Precision"},
+    "item.commitment": {"zh": "承诺力度", "en": "Commitment"},
+    "item.commitment_verb": {"zh": "原文用词“{verb}”", "en": "the report says “{verb}”"},
+    "item.quantities": {"zh": "报告给出的数量", "en": "Quantities stated"},
+    "item.quantities_none": {
+        "zh": "报告未给出数量（金额未知，不是零）。",
+        "en": "The report states no figure (amounts unknown, not zero).",
+    },
+    "item.section": {"zh": "报告章节", "en": "Report section"},
+    "item.sentence": {"zh": "报告原文", "en": "In the report"},
+    "item.paragraph": {"zh": "所在段落", "en": "The whole paragraph"},
+    "item.route": {"zh": "线路", "en": "Route"},
+    "item.route_km": {"zh": "各县内里程", "en": "Length inside each county"},
+    "item.cluster": {"zh": "所属产业集群", "en": "Cluster it anchors"},
+    "item.anchors": {"zh": "龙头企业", "en": "Anchor enterprises"},
+    "item.location": {"zh": "位置依据", "en": "Where the location comes from"},
+    "item.note": {"zh": "说明", "en": "Note"},
+    "item.read_report": {"zh": "在报告中查看", "en": "Open in the report"},
+    # --- the lists beside the map --------------------------------------------------------------
+    "list.unmapped": {
+        "zh": "不在地图上的项目：全市性 {citywide} 个、县级 {county} 个",
+        "en": "Not drawn on the map: {citywide} city-wide, {county} county-level",
+    },
+    "list.unmapped_help": {
+        "zh": "这些项目没有坐标：县级项目计入所在县的数量与面板，全市性项目单列、不计入任何县。点击一行查看详情。",
+        "en": "These items have no coordinates: county-level items count in their counties and "
+        "panels; city-wide items are listed here and count in no county. Click a row for details.",
+    },
+    "list.name": {"zh": "名称", "en": "Name"},
+    "list.category": {"zh": "类别", "en": "Category"},
+    "list.where": {"zh": "范围", "en": "Where"},
+    "list.commitment": {"zh": "力度", "en": "Commitment"},
+    "list.precision": {"zh": "精度", "en": "Precision"},
+    "summary.shown": {
+        "zh": "当前筛选：{n} 个项目，其中地图上 {mapped} 个（点 {points}、线 {lines}）",
+        "en": "Current filters: {n} initiatives, {mapped} drawn on the map ({points} points, {lines} lines)",
+    },
+    "datum.gaode": {
+        "zh": "高德底图使用 GCJ-02 坐标：本视图中所有图层已换算（约偏移 600 米）。",
+        "en": "The Gaode basemap is GCJ-02: every layer in this view is converted (a ~600 m shift).",
+    },
+    "datum.online": {
+        "zh": "在线底图需要联网；“无”底图完全离线。",
+        "en": "Online basemaps need the internet; the 'None' basemap works fully offline.",
+    },
+    "source.label": {"zh": "来源", "en": "Source"},
+    "list.sep": {"zh": "、", "en": ", "},
+    "list.sep_long": {"zh": "；", "en": "; "},
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """The string for ``key`` in ``lang`` (falling back to 中文), with ``{name}`` filled in."""
+    entry = STRINGS.get(key)
+    if entry is None:
+        return f"⟨{key}⟩"
+    text = entry.get(lang) or entry.get(DEFAULT_LANG) or f"⟨{key}⟩"
+    return text.format(**values) if values else text
+
+
+def name_of(record: dict, lang: str) -> str:
+    """A record's display name: ``name_en`` in English when it has one, else ``name_zh``."""
+    if lang == "en" and record.get("name_en"):
+        return str(record["name_en"])
+    return str(record.get("name_zh") or record.get("name_en") or "")
+
+
+# --- the Data page (pages/9_数据_Data.py): planners' own projects, import, log, export ---------
+STRINGS.update(
+    {
+        "data.page_title": {"zh": "数据 · 我的项目", "en": "Data · my projects"},
+        "data.title": {"zh": "我的项目数据", "en": "My project data"},
+        "data.intro": {
+            "zh": "导入、补充和导出自己的项目数据（金额、状态、日期）。报告中的条目只读，可在此补充数据；每次修改都有记录，可撤销。",
+            "en": "Import, add to and export your own project data (amounts, status, dates). "
+            "The report's items are read-only; add figures to them here. Every change is logged "
+            "and can be undone.",
+        },
+        "data.read_only": {
+            "zh": "本站为只读模式（SHAOYANG_READ_ONLY）：可以查看和导出，不能修改。",
+            "en": "This site is read-only (SHAOYANG_READ_ONLY): you can view and export, not edit.",
+        },
+        "data.editor": {
+            "zh": "您的名字（写入修改记录）",
+            "en": "Your name (recorded in the change log)",
+        },
+        "data.editor_help": {
+            "zh": "留空则记为本次会话编号 {session}。",
+            "en": "Left empty, changes are recorded under this session's id {session}.",
+        },
+        "data.password": {"zh": "编辑密码", "en": "Edit password"},
+        "data.password_needed": {
+            "zh": "输入编辑密码后才能导入和修改。",
+            "en": "Enter the edit password to import and edit.",
+        },
+        "data.password_wrong": {"zh": "密码不正确。", "en": "Wrong password."},
+        "data.tab_import": {"zh": "导入", "en": "Import"},
+        "data.tab_projects": {"zh": "我的项目", "en": "My projects"},
+        "data.tab_annotations": {"zh": "补充报告条目", "en": "Report items"},
+        "data.tab_log": {"zh": "修改记录", "en": "Change log"},
+        "data.tab_export": {"zh": "导出", "en": "Export"},
+        "data.upload": {
+            "zh": "上传文件（CSV：UTF-8 或 GBK；XLSX；GeoJSON；最大 20 MB、5 万行）",
+            "en": "Upload a file (CSV in UTF-8 or GBK, XLSX, GeoJSON; at most 20 MB and 50,000 rows)",
+        },
+        "data.paste": {
+            "zh": "或直接粘贴表格（从 Excel 复制，含表头）",
+            "en": "Or paste a table (copied from Excel, with its header row)",
+        },
+        "data.templates": {
+            "zh": "模板：data/templates/ 下的 projects_template_zh.csv（中文表头）与 projects_template_en.csv。",
+            "en": "Templates: projects_template_zh.csv (Chinese headings) and projects_template_en.csv in data/templates/.",
+        },
+        "data.template_zh": {"zh": "下载中文模板", "en": "Chinese template"},
+        "data.template_en": {"zh": "下载英文模板", "en": "English template"},
+        "data.datum": {
+            "zh": "坐标系（未填“坐标系”列时）",
+            "en": "Datum (for rows without a datum column)",
+        },
+        "data.datum.wgs84": {
+            "zh": "WGS-84（GPS、天地图、OpenStreetMap）",
+            "en": "WGS-84 (GPS, Tianditu, OpenStreetMap)",
+        },
+        "data.datum.gcj02": {"zh": "GCJ-02（高德、腾讯）", "en": "GCJ-02 (Amap/Gaode, Tencent)"},
+        "data.datum.bd09": {"zh": "BD-09（百度）", "en": "BD-09 (Baidu)"},
+        "data.mapping": {"zh": "列对应", "en": "Column mapping"},
+        "data.mapping_help": {
+            "zh": "每个字段取自文件的哪一列（已按列名自动识别，可修改）。",
+            "en": "Which column of the file holds each field (guessed from the headings; change it if needed).",
+        },
+        "data.mapping_none": {"zh": "（无）", "en": "(none)"},
+        "data.file_read": {
+            "zh": "已读取 {rows} 行数据、{cols} 列。",
+            "en": "Read {rows} data rows in {cols} columns.",
+        },
+        "data.problems": {
+            "zh": "发现 {n} 个问题，修改文件后再导入：",
+            "en": "{n} problem(s) found; fix the file and import again:",
+        },
+        "data.no_problems": {
+            "zh": "检查通过：{projects} 个项目、{annotations} 条报告条目补充。",
+            "en": "All rows are valid: {projects} projects, {annotations} report-item annotations.",
+        },
+        "data.notices": {"zh": "提示", "en": "Notes"},
+        "data.col_row": {"zh": "行", "en": "Row"},
+        "data.col_column": {"zh": "列", "en": "Column"},
+        "data.col_problem": {"zh": "问题", "en": "Problem"},
+        "data.preview": {"zh": "将导入的数据", "en": "What will be imported"},
+        "data.import": {"zh": "导入", "en": "Import"},
+        "data.imported": {
+            "zh": "已导入：新增 {added}，更新 {updated}，未变 {unchanged}。",
+            "en": "Imported: {added} added, {updated} updated, {unchanged} unchanged.",
+        },
+        "data.conflict": {
+            "zh": "有人同时修改了相同的数据，本次未做任何修改。请刷新后重试。",
+            "en": "Someone changed the same data at the same time; nothing was changed. Reload and try again.",
+        },
+        "data.no_projects": {"zh": "还没有自己的项目。", "en": "No projects of your own yet."},
+        "data.choose_project": {"zh": "选择项目", "en": "Choose a project"},
+        "data.edit": {"zh": "修改", "en": "Edit"},
+        "data.save": {"zh": "保存", "en": "Save"},
+        "data.saved": {"zh": "已保存。", "en": "Saved."},
+        "data.unchanged": {"zh": "没有改动。", "en": "Nothing changed."},
+        "data.delete": {"zh": "删除此项目", "en": "Delete this project"},
+        "data.deleted": {
+            "zh": "已删除（可在修改记录中撤销）。",
+            "en": "Deleted (can be undone in the change log).",
+        },
+        "data.invalid": {"zh": "输入有误：", "en": "Invalid input:"},
+        "data.field.name_zh": {"zh": "项目名称", "en": "Project name"},
+        "data.field.name_en": {"zh": "英文名称", "en": "English name"},
+        "data.field.category": {"zh": "类别", "en": "Category"},
+        "data.field.status": {"zh": "状态", "en": "Status"},
+        "data.field.investment_yi": {
+            "zh": "总投资（亿元）",
+            "en": "Total investment (亿元, 100 million CNY)",
+        },
+        "data.field.start_date": {"zh": "开工时间", "en": "Start date"},
+        "data.field.end_date": {"zh": "竣工时间", "en": "End date"},
+        "data.field.responsible_unit": {"zh": "责任单位", "en": "Responsible unit"},
+        "data.field.note": {"zh": "备注", "en": "Note"},
+        "data.status.none": {"zh": "（未知）", "en": "(unknown)"},
+        "data.status.planned": {"zh": "谋划", "en": "planned"},
+        "data.status.under_construction": {"zh": "在建", "en": "under construction"},
+        "data.status.completed": {"zh": "建成", "en": "completed"},
+        "data.choose_initiative": {"zh": "选择报告条目", "en": "Choose a report item"},
+        "data.annotations_table": {
+            "zh": "已补充数据的报告条目",
+            "en": "Report items with your figures",
+        },
+        "data.no_annotations": {
+            "zh": "还没有补充任何报告条目。",
+            "en": "No report item has figures yet.",
+        },
+        "data.log_empty": {"zh": "还没有修改记录。", "en": "No changes yet."},
+        "data.undo_last": {"zh": "撤销我的上一次修改", "en": "Undo my last change"},
+        "data.undo_pick": {"zh": "撤销指定的修改", "en": "Undo a chosen change"},
+        "data.undo": {"zh": "撤销", "en": "Undo"},
+        "data.undone": {
+            "zh": "已撤销（记录为第 {id} 号修改）。",
+            "en": "Undone (logged as change #{id}).",
+        },
+        "data.nothing_to_undo": {"zh": "没有可撤销的修改。", "en": "Nothing to undo."},
+        "data.log_details": {"zh": "第 {id} 号修改的内容", "en": "What change #{id} did"},
+        "data.export_help": {
+            "zh": "导出全部自己的数据（项目与补充），可再次导入；表格文件中以 = + - @ 开头的内容已加 ' 防止被当作公式。",
+            "en": "Export all your data (projects and annotations); it re-imports as is. In the "
+            "spreadsheet files, cells starting with = + - @ get a leading ' so they are never run as formulas.",
+        },
+        "data.export_csv": {"zh": "下载 CSV", "en": "Download CSV"},
+        "data.export_xlsx": {
+            "zh": "下载 XLSX（含字段说明）",
+            "en": "Download XLSX (with column dictionary)",
+        },
+        "data.export_geojson": {"zh": "下载 GeoJSON", "en": "Download GeoJSON"},
+        "data.export_empty": {"zh": "暂无可导出的数据。", "en": "Nothing to export yet."},
+    }
+)
+
+
+# --- the Balance page (pages/4_均衡_Balance.py) and the Explorer (pages/5_项目表_Explorer.py) --
+STRINGS.update(
+    {
+        "balance.page_title": {"zh": "均衡 · 区域分布", "en": "Balance · regional spread"},
+        "balance.title": {
+            "zh": "区域均衡：报告项目在12个县市区的分布",
+            "en": "Regional balance: how the report's initiatives spread over the 12 counties",
+        },
+        "balance.intro": {
+            "zh": "每个县市区的项目数（总数与分类别）、项目占比与人口占比和面积占比的对比、线路里程、产业集群和报告给出的数量；"
+            "不均衡指数、洛伦兹曲线和空白主题。侧栏的搜索和筛选同样作用于本页。",
+            "en": "Per county: initiatives in total and by category, their share against the share of "
+            "population and of area, route length, industry clusters and stated figures; inequality "
+            "indices, a Lorenz curve and the themes a county lacks. The sidebar's search and filters "
+            "apply here too.",
+        },
+        "balance.counting": {"zh": "计数方法", "en": "How to count"},
+        "balance.counting.touched": {
+            "zh": "跨县项目在每个涉及的县各计1次",
+            "en": "Each multi-county item once in every county it touches",
+        },
+        "balance.counting.fractional": {
+            "zh": "跨县项目按1/k分摊到k个县",
+            "en": "Each multi-county item split 1/k over its k counties",
+        },
+        "balance.counting_help": {
+            "zh": "前者与地图一致，回答“有多少项目涉及本县”；后者各县合计等于项目数，跨县项目不会被重复计算。",
+            "en": "The first matches the map and answers “how many initiatives involve this county”; "
+            "the second adds up to the number of items, so no multi-county item counts twice.",
+        },
+        "balance.basis": {"zh": "指数基于", "en": "Indices of"},
+        "balance.basis.per_100k": {"zh": "每10万常住人口", "en": "per 100,000 residents"},
+        "balance.basis.per_1000km2": {"zh": "每1000平方公里", "en": "per 1,000 km²"},
+        "balance.basis.total": {
+            "zh": "总量（不除以人口或面积）",
+            "en": "totals (not divided by population or area)",
+        },
+        "balance.weigh_investment": {
+            "zh": "按投资额加权（亿元）",
+            "en": "Weigh by investment (亿元)",
+        },
+        "balance.weigh_investment_help": {
+            "zh": "用“我的数据”（数据页）中录入的投资额代替项目数。只计单县项目；跨县和全市性金额不分摊。",
+            "en": "Use the investment amounts entered in my data (the Data page) instead of counts. "
+            "Single-county items only; multi-county and city-wide amounts are not split.",
+        },
+        "balance.investment_none": {
+            "zh": "“我的数据”中还没有投资额，暂不能按投资额加权；可在“数据”页导入或补充。",
+            "en": "No investment amounts in my data yet, so weighing by investment is not "
+            "available; add them on the Data page.",
+        },
+        "balance.investment_unavailable": {
+            "zh": "暂时无法读取“我的数据”，不能按投资额加权。",
+            "en": "My data cannot be read right now, so weighing by investment is not available.",
+        },
+        "balance.investment_note": {
+            "zh": "投资额（亿元）来自“我的数据”：单县项目计入所在县；跨县项目 {multi} 亿元、全市性 {city} 亿元"
+            "未分摊到县，不计入指数。按县市区和类别筛选；章节和承诺力度筛选只作用于报告条目。",
+            "en": "Investment (亿元) from my data: single-county items count in their county; "
+            "{multi} 亿元 of multi-county and {city} 亿元 of city-wide amounts are not split and stay "
+            "out of the indices. County and category filters apply; section and commitment filters "
+            "apply to report items only.",
+        },
+        "balance.metric.items": {"zh": "项目（当前筛选）", "en": "Initiatives (current filters)"},
+        "balance.metric.in_counties": {"zh": "涉及具体县市区", "en": "In one or more counties"},
+        "balance.metric.citywide": {"zh": "全市性（不分县）", "en": "City-wide (no county)"},
+        "balance.metric.mentions": {"zh": "县级计数合计", "en": "County counts added up"},
+        "balance.caveat.few": {
+            "zh": "只有12个县市区：一两个项目就能明显改变指数，指数只是提示，不是结论。",
+            "en": "Only 12 units: one or two items move these indices noticeably; read them as "
+            "prompts, not verdicts.",
+        },
+        "balance.caveat.money": {
+            "zh": "项目数不是金额：一个百亿元项目和一次节会各计1个；报告只为少数项目给出数量。",
+            "en": "Counts are not money: a ten-billion-yuan project and a one-day festival count as "
+            "one each; the report gives figures for few items.",
+        },
+        "balance.caveat.population": {
+            "zh": "{names} 的2020年普查人口没有可靠来源，显示为缺失（不是零）；需要人口的指标"
+            "（人口占比、每10万人、人口加权变异系数、洛伦兹曲线）不含这些县，并在下方注明。",
+            "en": "{names}: no sourced 2020 census population, shown as missing (not zero); the "
+            "measures that need population (population share, per 100,000, population-weighted CV, "
+            "Lorenz curve) leave them out and say so below.",
+        },
+        "balance.caveat.population_known": {
+            "zh": "12个县市区的人口都已知。",
+            "en": "All 12 counties have a known population.",
+        },
+        "balance.caveat.counting.touched": {
+            "zh": "当前计数：跨县项目在每个涉及的县各计1次，所以各县合计 {mentions} 次，多于涉县项目 {in_counties} 个。"
+            "可改为按1/k分摊。",
+            "en": "Counting now: each multi-county item once in every county it touches, so the "
+            "counties add up to {mentions}, more than the {in_counties} items in counties. You can "
+            "split them 1/k instead.",
+        },
+        "balance.caveat.counting.fractional": {
+            "zh": "当前计数：跨县项目按1/k分摊，各县合计等于涉县项目 {in_counties} 个（每县各计时为 {mentions} 次）。",
+            "en": "Counting now: multi-county items split 1/k, so the counties add up to the "
+            "{in_counties} items in counties (counting each county touched would give {mentions}).",
+        },
+        "balance.caveat.citywide": {
+            "zh": "{n} 个全市性项目不属于任何县，单独计数，不进入县级指标。",
+            "en": "{n} city-wide items belong to no county: counted apart and left out of the "
+            "county measures.",
+        },
+        "balance.caveat.routes": {
+            "zh": "线路里程只算高铁、铁路、高速和公路，按县界切分示意线长度；示意线不是实际走向。",
+            "en": "Route length counts high-speed rail, railways, expressways and roads only, "
+            "splitting each schematic line by length at county borders; the lines are not the real "
+            "alignments.",
+        },
+        "balance.caveat.filters": {
+            "zh": "侧栏筛选已生效：本页只统计当前的 {n} 个项目。",
+            "en": "Sidebar filters are on: this page counts the {n} initiatives they keep.",
+        },
+        "balance.caveat.county_filter": {
+            "zh": "县市区筛选保留涉及所选县的项目；表中仍列出全部12个县，其他县只计与所选县共有的跨县项目。",
+            "en": "The county filter keeps items touching the chosen counties; the table still "
+            "lists all 12, the others counting only the items they share with the chosen ones.",
+        },
+        "balance.indices": {"zh": "不均衡指数", "en": "Inequality indices"},
+        "balance.indices_of": {
+            "zh": "指数对象：{amount}，{what}。",
+            "en": "Indices of: {amount}, {what}.",
+        },
+        "balance.index.cv": {"zh": "变异系数 CV", "en": "Coefficient of variation (CV)"},
+        "balance.index.cv_weighted": {
+            "zh": "人口加权变异系数（Williamson）",
+            "en": "Population-weighted CV (Williamson)",
+        },
+        "balance.index.gini": {"zh": "基尼系数", "en": "Gini"},
+        "balance.index.theil": {"zh": "泰尔指数 T", "en": "Theil T"},
+        "balance.index.between_region": {
+            "zh": "泰尔 T 组间：东部城镇群 vs 西部生态圈",
+            "en": "Theil T between groups: eastern town cluster vs western eco circle",
+        },
+        "balance.index.within_region": {
+            "zh": "泰尔 T 组内：东部城镇群 vs 西部生态圈",
+            "en": "Theil T within groups: eastern town cluster vs western eco circle",
+        },
+        "balance.index.between_urban": {
+            "zh": "泰尔 T 组间：市辖区 vs 县（市）",
+            "en": "Theil T between groups: urban districts vs counties",
+        },
+        "balance.index.within_urban": {
+            "zh": "泰尔 T 组内：市辖区 vs 县（市）",
+            "en": "Theil T within groups: urban districts vs counties",
+        },
+        "balance.col.index": {"zh": "指数", "en": "Index"},
+        "balance.col.value": {"zh": "数值", "en": "Value"},
+        "balance.col.used": {"zh": "参与县数", "en": "Counties used"},
+        "balance.col.left_out": {"zh": "未计入", "en": "Left out"},
+        "balance.col.meaning": {"zh": "含义", "en": "Meaning"},
+        "balance.none": {"zh": "无", "en": "none"},
+        "balance.lorenz": {"zh": "洛伦兹曲线", "en": "Lorenz curve"},
+        "balance.lorenz_x": {"zh": "累计人口占比", "en": "Cumulative share of population"},
+        "balance.lorenz_y": {"zh": "累计占比：{amount}", "en": "Cumulative share: {amount}"},
+        "balance.lorenz_help": {
+            "zh": "各县按人均值从低到高排列；虚线为完全均等，曲线离虚线越远越不均衡。人口加权基尼系数 {gini}。"
+            "未计入（人口未知）：{left_out}。",
+            "en": "Counties ordered from the lowest to the highest amount per resident; the dashed "
+            "diagonal is perfect equality, and the further the curve sags below it the less even "
+            "the spread. Population-weighted Gini {gini}. Left out (population unknown): {left_out}.",
+        },
+        "balance.share_chart": {
+            "zh": "占比与人口占比：{amount}",
+            "en": "Share against share of population: {amount}",
+        },
+        "balance.share_x": {"zh": "人口占比", "en": "Share of population"},
+        "balance.share_y": {"zh": "占比：{amount}", "en": "Share: {amount}"},
+        "balance.share_help": {
+            "zh": "虚线以上的县占比高于人口占比，以下的低于人口占比。未显示（人口未知）：{left_out}。",
+            "en": "Counties above the dashed line have a larger share than their share of "
+            "population; below it, a smaller one. Not shown (population unknown): {left_out}.",
+        },
+        "balance.nothing": {
+            "zh": "当前筛选下没有可计算的数值。",
+            "en": "Nothing to compute under the current filters.",
+        },
+        "balance.table": {"zh": "各县市区一览", "en": "County by county"},
+        "balance.table_help": {
+            "zh": "点击列名排序；空白表示未知（不是零）。下载的表格另含全市性一行，使合计相符。",
+            "en": "Click a column header to sort; an empty cell is unknown (not zero). The download "
+            "adds the city-wide row so the totals add up.",
+        },
+        "balance.percent": {"zh": "（%）", "en": " (%)"},
+        "balance.col.adcode": {"zh": "代码", "en": "Adcode"},
+        "balance.col.county": {"zh": "县市区", "en": "County"},
+        "balance.col.kind": {"zh": "类型", "en": "Type"},
+        "balance.col.cluster_names": {"zh": "产业集群名称", "en": "Industry clusters"},
+        "balance.col.theme": {"zh": "主题", "en": "Theme"},
+        "balance.col.citywide_items": {
+            "zh": "全市性同类项目",
+            "en": "City-wide items of this theme",
+        },
+        "balance.kind.urban": {"zh": "市辖区", "en": "Urban district"},
+        "balance.kind.county": {"zh": "县（市）", "en": "County"},
+        "balance.group.urban_districts": {"zh": "市辖区", "en": "urban districts"},
+        "balance.group.counties": {"zh": "县（市）", "en": "counties"},
+        "balance.download_csv": {"zh": "下载 CSV", "en": "Download CSV"},
+        "balance.download_xlsx": {
+            "zh": "下载 XLSX（含字段说明）",
+            "en": "Download XLSX (with column dictionary)",
+        },
+        "balance.download_dictionary": {
+            "zh": "下载字段说明（CSV）",
+            "en": "Download column dictionary (CSV)",
+        },
+        "balance.export_title": {
+            "zh": "邵阳项目地图 · 区域均衡表。度量：{amount}；指数基于：{basis}；筛选：{filters}",
+            "en": "Shaoyang Projects Map · balance table. Measure: {amount}; indices of: {basis}; "
+            "filters: {filters}",
+        },
+        "balance.gaps": {"zh": "空白：县市区 × 主题", "en": "Gaps: county × theme"},
+        "balance.gaps_help": {
+            "zh": "当前筛选下，这 {n} 个（县市区，主题）组合没有任何项目；“全市性同类项目”是该主题不分县的项目数。",
+            "en": "Under the current filters these {n} (county, theme) pairs have no initiative; "
+            "“city-wide items of this theme” counts that theme's items that belong to no county.",
+        },
+        # --- Explorer ----------------------------------------------------------------------------
+        "explorer.page_title": {"zh": "项目表 · 全部项目", "en": "Explorer · all initiatives"},
+        "explorer.title": {"zh": "项目表", "en": "Initiatives explorer"},
+        "explorer.intro": {
+            "zh": "报告中的全部项目：可搜索（中文、拼音、英文）、筛选和排序；选择一行查看卡片和报告原文，并可导出当前结果。",
+            "en": "Every initiative in the report: search (Chinese, pinyin, English), filter and "
+            "sort; pick a row for its card and the report sentence, and export what is listed.",
+        },
+        "explorer.source": {"zh": "数据范围", "en": "Data"},
+        "explorer.source_option.report": {"zh": "仅报告", "en": "Report only"},
+        "explorer.source_option.mine": {"zh": "报告 + 我的数据", "en": "Report + my data"},
+        "explorer.source.report": {"zh": "报告", "en": "Report"},
+        "explorer.source.my_data": {"zh": "我的数据", "en": "My data"},
+        "explorer.mine_unavailable": {
+            "zh": "暂时无法读取“我的数据”，只列出报告项目。",
+            "en": "My data cannot be read right now; listing the report only.",
+        },
+        "explorer.mine_none": {
+            "zh": "“我的数据”中还没有项目；可在“数据”页导入。",
+            "en": "No projects in my data yet; import them on the Data page.",
+        },
+        "explorer.mine_filtered": {
+            "zh": "报告章节和承诺力度筛选只适用于报告条目，启用时不显示我的项目。",
+            "en": "The report-section and commitment filters apply to report items only: while "
+            "they are on, your projects are hidden.",
+        },
+        "explorer.shown": {
+            "zh": "共 {n} 条：报告 {report} 条，我的数据 {mine} 条。",
+            "en": "{n} rows: {report} from the report, {mine} from my data.",
+        },
+        "explorer.table_help": {
+            "zh": "点击列名排序；点击行首的方框选择一行，右侧显示详情。",
+            "en": "Click a header to sort; tick the box at the start of a row to see its details.",
+        },
+        "explorer.detail": {"zh": "详情", "en": "Details"},
+        "explorer.detail_hint": {
+            "zh": "在表中选择一行，这里显示它的卡片和报告原文。",
+            "en": "Pick a row in the table to see its card and the report sentence here.",
+        },
+        "explorer.filtered_out": {
+            "zh": "该项目不在当前筛选结果中。",
+            "en": "This item is not in the current filtered list.",
+        },
+        "explorer.project_caption": {
+            "zh": "我的项目（来自我的数据，不是报告内容）",
+            "en": "My project (from my data, not from the report)",
+        },
+        "explorer.county_hint": {
+            "zh": "已选中一个县市区；在表中选择一行查看项目。",
+            "en": "A county is selected; pick a row in the table to see an initiative.",
+        },
+        "explorer.field": {"zh": "字段", "en": "Field"},
+        "explorer.value": {"zh": "内容", "en": "Value"},
+        "explorer.export": {"zh": "导出", "en": "Export"},
+        "explorer.export_help": {
+            "zh": "导出当前列出的 {n} 条。CSV 为带 BOM 的 UTF-8，Excel 可直接打开；以 = + - @ 开头的单元格已加 ' "
+            "防止被当作公式。字段说明：XLSX 在第二个工作表，CSV 和 GeoJSON 请另外下载。坐标为 WGS-84。",
+            "en": "Exports the {n} rows listed. CSV is UTF-8 with a BOM, so Excel opens it; cells "
+            "starting with = + - @ get a leading ' so they never run as formulas. Column dictionary: "
+            "the second sheet of the XLSX; for CSV and GeoJSON download it separately. Coordinates "
+            "are WGS-84.",
+        },
+        "explorer.download_csv": {"zh": "下载 CSV", "en": "Download CSV"},
+        "explorer.download_xlsx": {
+            "zh": "下载 XLSX（含字段说明）",
+            "en": "Download XLSX (with column dictionary)",
+        },
+        "explorer.download_geojson": {"zh": "下载 GeoJSON", "en": "Download GeoJSON"},
+        "explorer.download_dictionary": {
+            "zh": "下载字段说明（CSV）",
+            "en": "Download column dictionary (CSV)",
+        },
+    }
+)
+
+# --- the Balance page: the county table's short headers for the chosen measure ---------------
+STRINGS.update(
+    {
+        "balance.table_measure": {
+            "zh": "“占比”“÷ 人口占比”“每10万人”“每1000平方公里”各列均指：{amount}。",
+            "en": "The share, ÷ population share, per 100,000 and per 1,000 km² columns are of: "
+            "{amount}.",
+        },
+        "balance.col.share": {"zh": "占比", "en": "Share"},
+        "balance.col.ratio": {"zh": "占比 ÷ 人口占比", "en": "Share ÷ population share"},
+        "balance.col.per_100k": {"zh": "每10万人", "en": "Per 100,000 residents"},
+        "balance.col.per_1000km2": {"zh": "每1000平方公里", "en": "Per 1,000 km²"},
+        "balance.col.investment": {"zh": "投资额（亿元）", "en": "Investment (亿元)"},
+    }
+)
+
+# --- report reader, county profile, story (pages 2, 3, 6) ---------------------------------------
+STRINGS.update(
+    {
+        "reader.title": {"zh": "报告原文", "en": "The report"},
+        "reader.help": {
+            "zh": "高亮的 {n} 处（共 {total} 项）是地图上的项目，点击即在地图上打开；侧栏筛选决定高亮哪些。",
+            "en": "The {n} highlighted spans (of {total} initiatives) are on the map: click one to open it there. "
+            "The sidebar filters choose what is highlighted.",
+        },
+        "reader.pick": {
+            "zh": "点击原文中的高亮处，或从地图项目卡片点“在报告中查看”。",
+            "en": "Click a highlighted span, or use “Show in report” on an initiative's card.",
+        },
+        "reader.same_sentence": {"zh": "同一句里的其他项目（{n}）", "en": "Other initiatives in the same sentence ({n})"},
+        "card.show_in_report": {"zh": "在报告中查看", "en": "Show in report"},
+        "card.show_on_map": {"zh": "在地图上查看", "en": "Show on the map"},
+        "county.pick": {"zh": "选择县市区", "en": "Choose a county"},
+        "story.title": {"zh": "故事模式", "en": "Story"},
+        "story.previous": {"zh": "上一步", "en": "Previous"},
+        "story.next": {"zh": "下一步", "en": "Next"},
+        "story.overview.title": {"zh": "全局与年度目标", "en": "Overview and the city's targets"},
+        "story.overview.card": {
+            "zh": "报告共列出 {n} 项可落图或可归县的举措，其中 {mapped} 项有点位或线路。颜色为各县涉及的项目数。右表为2024年主要预期目标（报告原文）。",
+            "en": "The report lists {n} initiatives that can be placed or tied to a county; {mapped} have a point or a line. "
+            "Colour: initiatives per county. The table gives the report's main 2024 targets.",
+        },
+        "story.clusters.title": {"zh": "产业集群与重点企业", "en": "Industry clusters and anchor firms"},
+        "story.clusters.card": {
+            "zh": "产业集群、龙头企业与“十大产业项目”共 {n} 项。紫色描边的县有报告点名的产业集群。多数企业只能定位到邵阳经开区，归入全市。",
+            "en": "{n} industry clusters, anchor firms and flagship industrial projects. Counties outlined in purple host a cluster the report names. "
+            "Most firms are located by sources only in the Shaoyang EDZ and stay city-wide.",
+        },
+        "story.transport.title": {"zh": "交通网络", "en": "The transport network"},
+        "story.transport.card": {
+            "zh": "基础设施类 {n} 项，{mapped} 项可画出。颜色为各县境内线路里程（按长度拆分到县）。虚线为规划或示意走向，不是实际线位。",
+            "en": "{n} infrastructure items, {mapped} drawn. Colour: route length inside each county (routes split by length). "
+            "Dashed lines are planned or schematic corridors, not surveyed alignments.",
+        },
+        "story.tourism.title": {"zh": "文旅与生态", "en": "Tourism and ecology"},
+        "story.tourism.card": {
+            "zh": "文旅与生态类 {n} 项：崀山、南山、云山、虎形山，南山国家公园，雪峰山旅游联盟等。",
+            "en": "{n} tourism and ecology items: Langshan, Nanshan, Yunshan, Huxingshan, the Nanshan National Park, the Xuefengshan alliance and more.",
+        },
+        "story.spotlight.title": {"zh": "县域聚焦", "en": "County spotlight"},
+        "story.spotlight.card": {
+            "zh": "{county}：报告涉及 {n} 项（跨县项目计入每个涉及的县）。",
+            "en": "{county}: {n} initiatives in the report (a multi-county item counts in each county it touches).",
+        },
+        "story.spotlight.pick": {"zh": "聚焦哪个县市区", "en": "Spotlight on"},
+        "story.target": {"zh": "指标", "en": "Target"},
+        "story.value": {"zh": "目标值", "en": "Value"},
+        "story.share": {"zh": "本步的分享链接（加在网址后）：", "en": "Link to this step (append to the app's address):"},
+        "story.export": {"zh": "导出当前地图", "en": "Export this map"},
+        "story.export.html": {"zh": "离线 HTML", "en": "Offline HTML"},
+        "story.export.png": {"zh": "打印 PNG", "en": "Print PNG"},
+        "story.export.pdf": {"zh": "打印 PDF", "en": "Print PDF"},
+    }
+)

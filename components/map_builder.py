@@ -1,0 +1,878 @@
+"""Build the map as a folium object; never display it.
+
+The map is split in two so that filtering never re-mounts it (STYLE.md habit 2):
+
+- ``base_map``: what only the basemap, the language and the dataset size change — tiles, county
+  names, the no-data hatch, the plugin assets. streamlit-folium keys its component on this.
+- ``overlays``: one ``FeatureGroup`` per layer (choropleth, routes, industry clusters, points,
+  selection), pushed through ``st_folium(feature_group_to_add=...)``.
+
+``build_map`` puts both together (for tests and exports). Inputs are WGS-84 frames tagged with
+their datum; for a GCJ-02 basemap (Gaode) every overlay is converted here, so no caller can
+draw a WGS-84 layer on GCJ-02 tiles. Every piece of data text is escaped before it becomes
+tooltip HTML. Points are one GeoJson layer with an icon per category, not one Marker each.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import folium
+import folium.plugins
+import geopandas as gpd
+import numpy as np
+import shapely
+import xyzservices.providers as xyz
+from branca.element import Element, MacroElement
+from folium.template import Template
+from folium.utilities import JsCode
+
+from components import symbols
+from components.i18n import name_of, t
+from components.map_events import token
+from components.offline_assets import localise
+from components.view_state import Selection
+from data.schema import PRECISIONS
+from geo.choropleth import Classes
+from geo.datum import GCJ02, WGS84, require_datum, to_gcj02
+
+DATUM_OF_BASEMAP = {"none": WGS84, "osm": WGS84, "esri": WGS84, "gaode": GCJ02}
+TILES = {
+    "osm": xyz.OpenStreetMap.Mapnik,
+    "esri": xyz.Esri.WorldImagery,
+    "gaode": xyz.Gaode.Normal,
+}
+POINT_DECIMALS = 6
+DISPLAY_DECIMALS = 4
+# Above this many points in the dataset, points are clustered where dense (the plugin is served
+# locally, in one file with Leaflet). Below it every point is drawn on its own.
+CLUSTER_MIN_POINTS = 300
+CLUSTER_OPTIONS = {
+    "maxClusterRadius": 40,
+    "disableClusteringAtZoom": 13,
+    "chunkedLoading": True,
+    "showCoverageOnHover": False,
+    "spiderfyOnMaxZoom": True,
+}
+MAP_HEIGHT_PX = 600
+# From this zoom on, the industry clusters are named on the map (at city scale the names would
+# cover the county names; their counties are outlined and the names are in the tooltips).
+NEAR_ZOOM = 9
+
+MAP_CSS = f"""
+<style>
+.leaflet-container {{ background: #f6f7f9; font-family: "Noto Sans CJK SC", "Noto Sans SC",
+  "Microsoft YaHei", "PingFang SC", sans-serif; }}
+.sy-label {{ background: none; border: none; }}
+.sy-label span {{ display: inline-block; transform: translate(-50%, -50%); white-space: nowrap;
+  font-size: 12.5px; font-weight: 600; color: #1b1b1b; text-shadow: 0 0 3px #fff, 0 0 3px #fff,
+  0 0 2px #fff; pointer-events: none; }}
+.sy-label.sy-small span {{ font-size: 11px; }}
+.sy-label.sy-west span {{ transform: translate(calc(-100% + 6px), -50%); }}
+.sy-label.sy-east span {{ transform: translate(-6px, -50%); }}
+.sy-label.sy-south span {{ transform: translate(-50%, -15%); }}
+.sy-label.sy-north span {{ transform: translate(-50%, -85%); }}
+.sy-cluster-label {{ display: none; }}
+.sy-near .sy-cluster-label {{ display: block; }}
+.sy-cluster-label span {{ display: inline-block; transform: translate(-50%, 0); white-space: nowrap;
+  font-size: 11px; font-style: italic; color: {symbols.CLUSTER_COLOUR}; text-align: center;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; line-height: 1.25; }}
+.sy-point {{ background: none; border: none; }}
+.sy-point svg {{ display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,.6)); }}
+.sy-selected-point {{ background: none; border: none; }}
+.sy-selected-point div {{ width: 30px; height: 30px; border-radius: 50%;
+  border: 3px solid {symbols.SELECTED_COLOUR}; box-shadow: 0 0 0 2px #fff; }}
+.leaflet-tooltip {{ font-size: 12.5px; line-height: 1.45; max-width: 320px; white-space: normal; }}
+.leaflet-tooltip .sy-muted {{ color: #666; }}
+</style>
+"""
+
+# Leaflet sets a path's fill attribute from fillColor, so `url(#sy-nodata)` fills a polygon
+# with this SVG pattern; it lives in the map's (persistent) SVG renderer.
+_HATCH_SCRIPT = Template(
+    """
+{% macro script(this, kwargs) %}
+(function (map) {
+    var renderer = map.getRenderer({options: {}});
+    var svg = renderer._container;
+    if (!svg || svg.querySelector("#{{ this.pattern_id }}")) { return; }
+    var ns = "http://www.w3.org/2000/svg";
+    var defs = document.createElementNS(ns, "defs");
+    var pattern = document.createElementNS(ns, "pattern");
+    pattern.setAttribute("id", "{{ this.pattern_id }}");
+    pattern.setAttribute("patternUnits", "userSpaceOnUse");
+    pattern.setAttribute("width", "7");
+    pattern.setAttribute("height", "7");
+    pattern.setAttribute("patternTransform", "rotate(45)");
+    var bg = document.createElementNS(ns, "rect");
+    bg.setAttribute("width", "7"); bg.setAttribute("height", "7"); bg.setAttribute("fill", "#ffffff");
+    var line = document.createElementNS(ns, "rect");
+    line.setAttribute("width", "2.2"); line.setAttribute("height", "7"); line.setAttribute("fill", "#b0b0b0");
+    pattern.appendChild(bg); pattern.appendChild(line); defs.appendChild(pattern);
+    svg.insertBefore(defs, svg.firstChild);
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+)
+
+
+class _HatchPattern(MacroElement):
+    _template = _HATCH_SCRIPT
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "HatchPattern"
+        self.pattern_id = symbols.NO_DATA_PATTERN_ID
+
+
+class _ZoomClass(MacroElement):
+    """Marks the map container ``sy-near`` from zoom NEAR_ZOOM on (CSS shows more labels)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (map) {
+    function update() { map.getContainer().classList.toggle("sy-near", map.getZoom() >= {{ this.zoom }}); }
+    map.on("zoomend", update);
+    update();
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, zoom: float) -> None:
+        super().__init__()
+        self._name = "ZoomClass"
+        self.zoom = zoom
+
+
+class OverlayStamp(MacroElement):
+    """Sets ``window.syOverlayStamp`` when the overlays are (re)drawn: a hook for tests/benchmarks."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+window.syOverlayStamp = {{ this.stamp|tojson }};
+// When the layers added in this same task have been painted (read by benchmarks).
+requestAnimationFrame(function () { window.syOverlayDrawnAt = Date.now(); });
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, stamp: str) -> None:
+        super().__init__()
+        self._name = "OverlayStamp"
+        self.stamp = stamp
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain inputs
+
+
+@dataclass(frozen=True)
+class Choropleth:
+    """County values and their classes, with the label and unit to show."""
+
+    values: Mapping[str, float | None]
+    classes: Classes
+    label: str
+    unit: str
+    decimals: int = 0
+    unit_in_title: bool = True  # False when the label already says it ("per 100,000 residents")
+
+    @property
+    def title(self) -> str:
+        return f"{self.label} ({self.unit})" if self.unit_in_title else self.label
+
+    def value_text(self, value: float | None, lang: str) -> str:
+        """A county's value for display: the number (and unit), or unknown."""
+        shown = format_value(value, self.decimals, lang)
+        if value is None:
+            return shown
+        return f"{shown} {self.unit}"
+
+
+@dataclass(frozen=True)
+class MapContent:
+    """What the overlays draw. Frames are WGS-84 and tagged with their datum."""
+
+    counties: gpd.GeoDataFrame  # display polygons: adcode, name_zh, name_en
+    choropleth: Choropleth
+    points: gpd.GeoDataFrame  # initiatives with a Point geometry
+    routes: gpd.GeoDataFrame  # initiatives with a (Multi)LineString geometry
+    clusters: Mapping[str, Sequence[str]] = field(default_factory=dict)  # adcode -> names
+    selection: Selection | None = None
+    selected_counties: Sequence[str] = ()  # counties to outline for the selection
+    selected_geometry: shapely.Geometry | None = None  # WGS-84
+    stamp: str = ""
+    # Optional: the points layer's data already made for this view (see points_layer_data),
+    # e.g. from a cache; it must describe ``points`` in the view's datum.
+    points_data: tuple[Mapping[str, list], PointLookups] | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def datum_of(basemap: str) -> str:
+    if basemap not in DATUM_OF_BASEMAP:
+        raise ValueError(f"unknown basemap {basemap!r}; expected one of {tuple(DATUM_OF_BASEMAP)}")
+    return DATUM_OF_BASEMAP[basemap]
+
+
+def for_view(frame: gpd.GeoDataFrame, basemap: str) -> gpd.GeoDataFrame:
+    """``frame`` (WGS-84) in the datum of ``basemap``: a GCJ-02 copy for Gaode, else itself."""
+    require_datum(frame, WGS84)
+    return to_gcj02(frame) if datum_of(basemap) == GCJ02 else frame
+
+
+def _geometry_for_view(geom: shapely.Geometry | None, basemap: str) -> shapely.Geometry | None:
+    if geom is None or datum_of(basemap) == WGS84:
+        return geom
+    frame = gpd.GeoDataFrame(geometry=[geom], crs="EPSG:4326")
+    frame.attrs["datum"] = WGS84
+    return to_gcj02(frame).geometry.iloc[0]
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def format_value(value: float | None, decimals: int, lang: str) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return t("county.unknown", lang)
+    return f"{value:,.{decimals}f}"
+
+
+_EN_SUFFIXES = (" Miao Autonomous County", " Autonomous County", " District", " County", " City")
+
+
+def short_name(row: Mapping, lang: str) -> str:
+    """A county's map label: the Chinese name, or the English one without "County"/"District"."""
+    name = name_of(row, lang)
+    if lang == "en":
+        for suffix in _EN_SUFFIXES:
+            if name.endswith(suffix):
+                return name[: -len(suffix)]
+    return name
+
+
+def _label_points(frame: gpd.GeoDataFrame) -> list[tuple[float, float]]:
+    """(lat, lon) of a point inside each polygon, for labels."""
+    points = shapely.point_on_surface(frame.geometry.values)
+    return [(round(p.y, 5), round(p.x, 5)) for p in points]
+
+
+def _district_label_placement(
+    counties: gpd.GeoDataFrame, label_points: list[tuple[float, float]]
+) -> dict[int, str]:
+    """CSS classes pushing the small urban districts' labels apart (away from their centre).
+
+    The three districts are too small for centred labels at city zoom: each label is drawn on
+    the side of its point facing away from the districts' common centre, in a smaller font.
+    """
+    if "type" not in counties.columns:
+        return {}
+    rows = [i for i, kind in enumerate(counties["type"]) if kind == "district"]
+    if len(rows) < 2:
+        return {i: "sy-small" for i in rows}
+    lat0 = sum(label_points[i][0] for i in rows) / len(rows)
+    lon0 = sum(label_points[i][1] for i in rows) / len(rows)
+    placement = {}
+    for i in rows:
+        dlat, dlon = label_points[i][0] - lat0, label_points[i][1] - lon0
+        if abs(dlon) >= abs(dlat):
+            side = "sy-east" if dlon > 0 else "sy-west"
+        else:
+            side = "sy-north" if dlat > 0 else "sy-south"
+        placement[i] = f"sy-small {side}"
+    return placement
+
+
+def _marker_layer(rows: list[dict], point_to_layer: str, name: str, **kwargs) -> folium.GeoJson:
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": rows},
+        name=name,
+        pointToLayer=JsCode(point_to_layer),
+        **kwargs,
+    )
+
+
+def _point_feature(lon: float, lat: float, properties: dict) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {
+            "type": "Point",
+            "coordinates": [round(float(lon), POINT_DECIMALS), round(float(lat), POINT_DECIMALS)],
+        },
+        "properties": properties,
+    }
+
+
+_LABEL_POINT = """
+function (feature, latlng) {
+    return L.marker(latlng, {
+        icon: L.divIcon({className: feature.properties.cls, html: feature.properties.html,
+                         iconSize: [0, 0]}),
+        interactive: false, keyboard: false
+    });
+}
+"""
+
+# Styles travel in each feature's properties; passing them as the layer's style option applies
+# them when each path is created (so `className` lands on the SVG path, for tests and CSS).
+_STYLE_FROM_PROPERTIES = JsCode("function (feature) { return feature.properties.style; }")
+
+_TOOLTIP_STICKY = """
+function (feature, layer) {
+    layer.bindTooltip(feature.properties.tip, {sticky: true});
+}
+"""
+
+_COUNTY_EVENTS = """
+function (feature, layer) {
+    layer.bindTooltip(feature.properties.tip, {sticky: true});
+    layer.on("mouseover", function () { layer.setStyle({weight: 3, color: "#111111"}); });
+    layer.on("mouseout", function () { layer.setStyle(feature.properties.style); });
+}
+"""
+
+
+def _point_to_layer_js() -> str:
+    icons = {category: symbols.category_svg(category) for category in symbols.CATEGORY_STYLE}
+    icons["_"] = symbols.category_svg("_")
+    half = symbols.POINT_ICON_PX // 2
+    return f"""
+(function () {{
+    var svg = {json.dumps(icons, ensure_ascii=False)};
+    var order = {json.dumps(list(symbols.CATEGORY_STYLE))};
+    var icons = {{}};
+    return function (feature, latlng) {{
+        var c = order[feature.properties.c];
+        if (!(c in svg)) {{ c = "_"; }}
+        if (!icons[c]) {{
+            icons[c] = L.divIcon({{className: "sy-point sy-cat-" + c, html: svg[c],
+                                   iconSize: [{symbols.POINT_ICON_PX}, {symbols.POINT_ICON_PX}],
+                                   iconAnchor: [{half}, {half}]}});
+        }}
+        return L.marker(latlng, {{icon: icons[c], keyboard: false, riseOnHover: true}});
+    }};
+}})()
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# The base map
+
+
+def base_map(
+    counties: gpd.GeoDataFrame,
+    *,
+    basemap: str = "none",
+    lang: str = "zh",
+    height: int = MAP_HEIGHT_PX,
+) -> folium.Map:
+    """The stable part of the map: basemap tiles, county names, assets. Returns a folium.Map."""
+    view_counties = for_view(counties, basemap)
+    minx, miny, maxx, maxy = view_counties.total_bounds
+    fmap = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=8,
+        tiles=None,
+        control_scale=True,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+        # folium hands min_zoom/max_zoom to its tile layer only; the clustering plugin needs
+        # them on the map itself.
+        minZoom=6,
+        maxZoom=18,
+        height=height,
+    )
+    fmap.get_root().header.add_child(Element(MAP_CSS), name="sy_css")
+    if basemap in TILES:
+        provider = TILES[basemap]
+        folium.TileLayer(
+            tiles=provider.build_url(),
+            attr=provider.html_attribution,
+            name=t(f"basemap.{basemap}", lang),
+            max_zoom=18,
+            max_native_zoom=min(int(provider.get("max_zoom", 18)), 18),
+            overlay=False,
+            control=False,
+        ).add_to(fmap)
+    label_points = _label_points(view_counties)
+    placement = _district_label_placement(view_counties, label_points)
+    labels = [
+        _point_feature(
+            lon,
+            lat,
+            {
+                "cls": f"sy-label {placement.get(i, '')}",
+                "html": f"<span>{_e(short_name(row, lang))}</span>",
+            },
+        )
+        for i, (row, (lat, lon)) in enumerate(
+            zip(view_counties[["name_zh", "name_en"]].to_dict("records"), label_points, strict=True)
+        )
+    ]
+    label_group = folium.FeatureGroup(name=t("layer.labels", lang), control=False)
+    _marker_layer(labels, _LABEL_POINT, name="labels", control=False).add_to(label_group)
+    label_group.add_to(fmap)
+    _HatchPattern().add_to(fmap)
+    _ZoomClass(NEAR_ZOOM).add_to(fmap)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    localise(fmap)
+    return fmap
+
+
+# ---------------------------------------------------------------------------------------------
+# Overlays
+
+
+def county_tooltip(
+    row: Mapping, value: float | None, choropleth: Choropleth, clusters: Sequence[str], lang: str
+) -> str:
+    parts = [f"<b>{_e(name_of(row, lang))}</b>"]
+    parts.append(
+        _e(
+            t(
+                "tooltip.value",
+                lang,
+                measure=choropleth.label,
+                value=choropleth.value_text(value, lang),
+            )
+        )
+    )
+    if clusters:
+        parts.append(_e(t("tooltip.clusters", lang, names=t("list.sep", lang).join(clusters))))
+    parts.append(f'<span class="sy-muted">{_e(t("tooltip.click_county", lang))}</span>')
+    parts.append(f"<span hidden>{_e(token('county', str(row['adcode'])))}</span>")
+    return "<br>".join(parts[:-1]) + parts[-1]
+
+
+def _display_geometry(geom: shapely.Geometry) -> dict:
+    """GeoJSON of a display polygon, coordinates rounded to 4 decimals (~10 m; the display
+    set is already simplified at ~150 m)."""
+    return shapely.geometry.mapping(
+        shapely.transform(geom, lambda coords: np.round(coords, DISPLAY_DECIMALS))
+    )
+
+
+def choropleth_layer(
+    counties: gpd.GeoDataFrame,
+    choropleth: Choropleth,
+    clusters: Mapping[str, Sequence[str]],
+    lang: str,
+    selected: Sequence[str] = (),
+) -> folium.FeatureGroup:
+    """The counties filled by class; counties with an industry cluster outlined in purple and
+    the selected ones in blue (outlined counties are drawn last, so on top)."""
+    colours = symbols.palette(choropleth.classes.k)
+    features = []
+    for row, geom, label in zip(
+        counties[["adcode", "name_zh", "name_en"]].to_dict("records"),
+        counties.geometry,
+        _label_points(counties),
+        strict=True,
+    ):
+        adcode = str(row["adcode"])
+        value = choropleth.values.get(adcode)
+        klass = choropleth.classes.of.get(adcode)
+        if klass is None:
+            style = dict(symbols.NO_DATA_STYLE, className="sy-county sy-nodata")
+        else:
+            style = {
+                "fillColor": colours[klass],
+                "fillOpacity": symbols.CHOROPLETH_OPACITY,
+                "color": symbols.COUNTY_EDGE,
+                "weight": 1.2,
+                "className": f"sy-county sy-class-{klass}",
+            }
+        rank = 0
+        if adcode in selected:
+            style.update(color=symbols.SELECTED_COLOUR, weight=4, dashArray=None, opacity=1)
+            style["className"] += " sy-selected"
+            rank = 2
+        elif clusters.get(adcode):
+            style.update(color=symbols.CLUSTER_COLOUR, weight=3, dashArray=None, opacity=0.95)
+            style["className"] += " sy-cluster-outline"
+            rank = 1
+        tip = county_tooltip(row, value, choropleth, clusters.get(adcode, ()), lang)
+        feature = {
+            "type": "Feature",
+            "geometry": _display_geometry(geom),
+            "properties": {"adcode": adcode, "style": style, "tip": tip, "label": list(label)},
+        }
+        features.append((rank, feature))
+    features.sort(key=lambda pair: pair[0])
+    group = folium.FeatureGroup(name=t("layer.choropleth", lang))
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": [feature for _, feature in features]},
+        name="counties",
+        style=_STYLE_FROM_PROPERTIES,
+        on_each_feature=JsCode(_COUNTY_EVENTS),
+        control=False,
+    ).add_to(group)
+    return group
+
+
+def route_tooltip(row: Mapping, lang: str) -> str:
+    kind = row.get("route_kind") or ""
+    status = row.get("route_status") or "unknown"
+    parts = [
+        f"<b>{_e(name_of(row, lang))}</b>",
+        _e(f"{t(f'route_kind.{kind}', lang)} · {t(f'route_status.{status}', lang)}"),
+    ]
+    if row.get("precision") == "schematic":
+        parts.append(f'<span class="sy-muted">{_e(t("route.schematic", lang))}</span>')
+    parts.append(f'<span class="sy-muted">{_e(t("tooltip.click_item", lang))}</span>')
+    return "<br>".join(parts) + f"<span hidden>{_e(token('initiative', str(row['id'])))}</span>"
+
+
+def routes_layer(routes: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+    features = []
+    columns = ["id", "name_zh", "name_en", "route_kind", "route_status", "precision"]
+    # Wide translucent corridors go under the lines.
+    order = sorted(
+        zip(routes[columns].to_dict("records"), routes.geometry, strict=True),
+        key=lambda pair: pair[0].get("route_kind") != "corridor",
+    )
+    for row, geom in order:
+        style = dict(
+            symbols.ROUTE_STYLE.get(row.get("route_kind") or "", symbols.ROUTE_STYLE["road"])
+        )
+        style["className"] = "sy-route"
+        dash = symbols.route_dash(row.get("precision"), row.get("route_status"))
+        if dash:
+            style["dashArray"] = dash
+            style["lineCap"] = "round" if dash == symbols.DASH_PLANNED else "butt"
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(shapely.set_precision(geom, 1e-5)),
+                "properties": {"id": row["id"], "style": style, "tip": route_tooltip(row, lang)},
+            }
+        )
+    group = folium.FeatureGroup(name=t("layer.routes", lang))
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="routes",
+        style=_STYLE_FROM_PROPERTIES,
+        on_each_feature=JsCode(_TOOLTIP_STICKY),
+        control=False,
+    ).add_to(group)
+    return group
+
+
+def point_tooltip(row: Mapping, county_names: Mapping[str, str], lang: str) -> str:
+    """The tooltip of one point initiative as escaped HTML (the naive benchmark build uses it;
+    the map itself assembles the same text in the browser from the compact properties)."""
+    counties = t("list.sep", lang).join(
+        county_names.get(code, code) for code in row.get("counties") or ()
+    )
+    parts = [
+        f"<b>{_e(name_of(row, lang))}</b>",
+        _e(
+            f"{t('category.' + str(row.get('category')), lang)} · {t('precision.' + str(row.get('precision')), lang)}"
+        ),
+    ]
+    if counties:
+        parts.append(_e(counties))
+    parts.append(f'<span class="sy-muted">{_e(t("tooltip.click_item", lang))}</span>')
+    return "<br>".join(parts) + f"<span hidden>{_e(token('initiative', str(row['id'])))}</span>"
+
+
+def script_safe(json_text: str) -> str:
+    """JSON text made safe inside a <script>: no ``</`` and no raw line separators."""
+    return json_text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def js_json(value: object) -> str:
+    """Compact JSON of ``value``, safe inside a <script>."""
+    return script_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+@dataclass(frozen=True)
+class PointLookups:
+    """Escaped labels the browser combines into point tooltips (sent once, not per point)."""
+
+    categories: tuple[str, ...]
+    precisions: tuple[str, ...]
+    counties: tuple[str, ...]
+    adcodes: tuple[str, ...]
+    hint: str
+    sep: str = "、"
+
+    @classmethod
+    def make(cls, county_names: Mapping[str, str], lang: str) -> PointLookups:
+        return cls(
+            categories=tuple(_e(t(f"category.{c}", lang)) for c in symbols.CATEGORY_STYLE),
+            precisions=tuple(_e(t(f"precision.{p}", lang)) for p in PRECISIONS),
+            counties=tuple(_e(name) for name in county_names.values()),
+            adcodes=tuple(county_names),
+            hint=_e(t("tooltip.click_item", lang)),
+            sep=_e(t("list.sep", lang)),
+        )
+
+
+def points_payload(points: gpd.GeoDataFrame, lookups: PointLookups, lang: str) -> dict[str, list]:
+    """The point initiatives, column by column: ``id``, escaped name ``n``, category ``c``,
+    precision ``p`` and counties ``k`` as indices into ``lookups``, and ``xy`` (lon, lat pairs
+    rounded to 6 decimals, flattened). The browser turns the columns into GeoJSON features:
+    10,000 points travel as ~0.7 MB instead of ~1.6 MB of GeoJSON text.
+    """
+    if points.empty:
+        return {"id": [], "n": [], "c": [], "p": [], "k": [], "xy": []}
+    names = points["name_zh"].astype(object)
+    if lang == "en":
+        english = points["name_en"].astype(object)
+        names = english.where(english.notna() & (english != ""), names)
+    category_index = {c: i for i, c in enumerate(symbols.CATEGORY_STYLE)}
+    precision_index = {p: i for i, p in enumerate(PRECISIONS)}
+    county_index = {a: i for i, a in enumerate(lookups.adcodes)}
+    return {
+        "id": [_e(item_id) for item_id in points["id"].tolist()],
+        "n": [_e(name) for name in names.tolist()],
+        "c": [category_index.get(c, -1) for c in points["category"].tolist()],
+        "p": [precision_index.get(p, -1) for p in points["precision"].tolist()],
+        "k": [
+            [county_index[a] for a in touched if a in county_index]
+            for touched in points["counties"].tolist()
+        ],
+        "xy": np.round(shapely.get_coordinates(points.geometry.values), POINT_DECIMALS)
+        .ravel()
+        .tolist(),
+    }
+
+
+class PointsGeoJson(MacroElement):
+    """ONE Leaflet GeoJSON layer for every point initiative: an SVG icon per category, and a
+    tooltip per point carrying its id (bound on first hover or click, so 10,000 points do not
+    build 10,000 tooltips up front)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }}_lookups = {{ this.lookups_js }};
+var {{ this.get_name() }}_data = {{ this.data_js }};
+var {{ this.get_name() }} = L.geoJSON(null, {
+    pointToLayer: {{ this.point_to_layer }},
+    onEachFeature: function (feature, layer) {
+        layer.on("mouseover click", function (e) {
+            if (layer.getTooltip()) { return; }
+            var p = feature.properties, l = {{ this.get_name() }}_lookups;
+            var counties = (p.k || []).map(function (i) { return l.counties[i]; }).join(l.sep);
+            var html = "<b>" + p.n + "</b><br>" + (l.categories[p.c] || "") + " · "
+                + (l.precisions[p.p] || "") + (counties ? "<br>" + counties : "")
+                + '<br><span class="sy-muted">' + l.hint + "</span>"
+                + "<span hidden>[[initiative:" + p.id + "]]</span>";
+            layer.bindTooltip(html, {direction: "top", offset: [0, -8]});
+            if (e.type === "mouseover") { layer.openTooltip(); }
+        });
+    }
+});
+(function (d, layer) {
+    var features = new Array(d.id.length);
+    for (var i = 0; i < d.id.length; i++) {
+        features[i] = {type: "Feature",
+                       geometry: {type: "Point", coordinates: [d.xy[2 * i], d.xy[2 * i + 1]]},
+                       properties: {id: d.id[i], n: d.n[i], c: d.c[i], p: d.p[i], k: d.k[i]}};
+    }
+    layer.addData({type: "FeatureCollection", features: features});
+})({{ this.get_name() }}_data, {{ this.get_name() }});
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, payload: Mapping[str, list], lookups: PointLookups) -> None:
+        super().__init__()
+        self._name = "PointsGeoJson"
+        self.data_js = js_json(payload)
+        self.lookups_js = js_json(
+            {
+                "categories": lookups.categories,
+                "precisions": lookups.precisions,
+                "counties": lookups.counties,
+                "hint": lookups.hint,
+                "sep": lookups.sep,
+            }
+        )
+        self.point_to_layer = _point_to_layer_js()
+
+    def render(self, **kwargs) -> None:
+        # branca wraps a rendered script in a new jinja Template, i.e. re-parses megabytes of
+        # JSON on every rerun; add the finished text instead.
+        figure = self.get_root()
+        figure.script.add_child(
+            _Text(self._template.module.script(self, kwargs)), name=self.get_name()
+        )
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _Text(Element):
+    """Finished text in a figure (no template to compile)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Text"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+def county_names_of(counties: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
+    """{adcode: display name}, in the frame's (adcode) order."""
+    return {
+        str(row["adcode"]): name_of(row, lang)
+        for row in counties[["adcode", "name_zh", "name_en"]].to_dict("records")
+    }
+
+
+def points_layer_data(
+    points: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, lang: str, basemap: str
+) -> tuple[dict[str, list], PointLookups]:
+    """The points layer's payload and lookups for a view (WGS-84 frames in; datum handled)."""
+    lookups = PointLookups.make(county_names_of(counties, lang), lang)
+    return points_payload(for_view(points, basemap), lookups, lang), lookups
+
+
+def points_layer(
+    points: gpd.GeoDataFrame,
+    county_names: Mapping[str, str],
+    lang: str,
+    *,
+    clustered: bool,
+    data: tuple[Mapping[str, list], PointLookups] | None = None,
+) -> folium.FeatureGroup:
+    """All point initiatives as ONE GeoJSON layer (clustered where dense when ``clustered``).
+
+    ``points`` must already be in the view's datum; ``data`` replaces the payload made from it.
+    """
+    group = folium.FeatureGroup(name=t("layer.points", lang))
+    if data is None:
+        lookups = PointLookups.make(county_names, lang)
+        data = (points_payload(points, lookups, lang), lookups)
+    layer = PointsGeoJson(*data)
+    if clustered:
+        cluster = folium.plugins.MarkerCluster(
+            name="points-cluster", control=False, options=CLUSTER_OPTIONS
+        )
+        layer.add_to(cluster)
+        cluster.add_to(group)
+    else:
+        layer.add_to(group)
+    return group
+
+
+def clusters_layer(
+    counties: gpd.GeoDataFrame, clusters: Mapping[str, Sequence[str]], lang: str
+) -> folium.FeatureGroup:
+    """The names of the industry clusters on their counties (the purple outline is drawn by
+    the choropleth, so the polygons are sent once)."""
+    group = folium.FeatureGroup(name=t("layer.clusters", lang))
+    hosting = counties[counties["adcode"].isin([a for a, names in clusters.items() if names])]
+    if hosting.empty:
+        return group
+    labels = []
+    for adcode, (lat, lon) in zip(hosting["adcode"], _label_points(hosting), strict=True):
+        names = list(clusters[adcode])
+        shown = (
+            names[0]
+            if len(names) == 1
+            else t("map.clusters_more", lang, first=names[0], n=len(names), more=len(names) - 1)
+        )
+        labels.append(
+            _point_feature(
+                lon, lat, {"cls": "sy-cluster-label", "html": f"<span>{_e(shown)}</span>"}
+            )
+        )
+    # Offset below the county name.
+    label_js = _LABEL_POINT.replace("iconSize: [0, 0]", "iconSize: [0, 0], iconAnchor: [0, -9]")
+    _marker_layer(labels, label_js, name="cluster-labels", control=False).add_to(group)
+    return group
+
+
+def selection_layer(geometry: shapely.Geometry | None, lang: str) -> folium.FeatureGroup:
+    """A ring around the selected point or a halo along the selected line (not clickable);
+    a selected county is outlined by the choropleth."""
+    group = folium.FeatureGroup(name=t("layer.selection", lang), control=False)
+    if geometry is None:
+        return group
+    if geometry.geom_type == "Point":
+        folium.Marker(
+            [round(geometry.y, POINT_DECIMALS), round(geometry.x, POINT_DECIMALS)],
+            icon=folium.DivIcon(
+                html="<div></div>",
+                class_name="sy-selected-point",
+                icon_size=(30, 30),
+                icon_anchor=(15, 15),
+            ),
+            interactive=False,
+            keyboard=False,
+        ).add_to(group)
+    else:
+        folium.GeoJson(
+            shapely.geometry.mapping(geometry),
+            name="selected-line",
+            interactive=False,
+            control=False,
+            style_function=lambda _: {
+                "color": symbols.SELECTED_COLOUR,
+                "weight": 9,
+                "opacity": 0.35,
+                "className": "sy-selected-line",
+            },
+        ).add_to(group)
+    return group
+
+
+def overlays(
+    content: MapContent, *, basemap: str = "none", lang: str = "zh", clustered: bool = False
+) -> list[folium.FeatureGroup]:
+    """The layers that filters change, each a FeatureGroup, in drawing order."""
+    counties = for_view(content.counties, basemap)
+    routes = for_view(content.routes, basemap)
+    county_names = county_names_of(counties, lang)
+    points = (
+        content.points if content.points_data is not None else for_view(content.points, basemap)
+    )
+    groups = [
+        choropleth_layer(
+            counties, content.choropleth, content.clusters, lang, content.selected_counties
+        ),
+        clusters_layer(counties, content.clusters, lang),
+        routes_layer(routes, lang),
+        points_layer(points, county_names, lang, clustered=clustered, data=content.points_data),
+        selection_layer(_geometry_for_view(content.selected_geometry, basemap), lang),
+    ]
+    OverlayStamp(content.stamp).add_to(groups[-1])
+    for group in groups:
+        localise(group)
+    return groups
+
+
+def layer_control() -> folium.LayerControl:
+    return folium.LayerControl(collapsed=True, position="topright")
+
+
+def build_map(
+    content: MapContent,
+    *,
+    basemap: str = "none",
+    lang: str = "zh",
+    clustered: bool = False,
+    height: int = MAP_HEIGHT_PX,
+) -> folium.Map:
+    """The whole map (base + overlays + layer control) as one folium.Map, not displayed."""
+    fmap = base_map(content.counties, basemap=basemap, lang=lang, height=height)
+    for group in overlays(content, basemap=basemap, lang=lang, clustered=clustered):
+        group.add_to(fmap)
+    layer_control().add_to(fmap)
+    localise(fmap)
+    return fmap

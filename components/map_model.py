@@ -1,0 +1,212 @@
+"""Plain data for the map page, derived from the (filtered) initiatives frame. Pure.
+
+The app reads files through data.cached, filters with components.view_state, and hands the
+results of these functions to the map builder and the cards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from components.i18n import name_of, t
+from components.map_builder import Choropleth
+from components.view_state import Selection, ViewState, query_params_of
+from geo.choropleth import ROUTE_KM_KINDS, classify, county_counts, measure_values, route_km_sum
+
+CLUSTER = "industry_cluster"
+ENTERPRISE = "enterprise"
+DECIMALS = {"count": 0, "per_100k": 2, "per_1000km2": 2, "route_km": 1}
+
+
+def points_of(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return frame[frame["geom_kind"] == "point"]
+
+
+def lines_of(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return frame[frame["geom_kind"] == "line"]
+
+
+def unmapped_of(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Items with no geometry: county-level and city-wide ones."""
+    return frame[frame["geom_kind"] == "none"]
+
+
+def measure_label(measure: str, categories: Sequence[str], lang: str) -> str:
+    label = t(f"measure.{measure}", lang)
+    if measure != "route_km" and len(categories) == 1:
+        label += t("measure.of_category", lang, cat=t(f"category.{categories[0]}", lang))
+    return label
+
+
+def choropleth(
+    measure: str,
+    filtered: gpd.GeoDataFrame,
+    *,
+    adcodes: Sequence[str],
+    route_km: Mapping[str, Mapping[str, float]],
+    population: Mapping[str, float | None],
+    area_km2: Mapping[str, float | None],
+    categories: Sequence[str],
+    lang: str,
+) -> Choropleth:
+    """The chosen measure over the filtered initiatives, classed with Fisher-Jenks."""
+    counts = county_counts(filtered["counties"], adcodes)
+    routes = lines_of(filtered)
+    built = routes[routes["route_kind"].isin(ROUTE_KM_KINDS)]["id"]
+    values = measure_values(
+        measure,
+        counts,
+        population=population,
+        area_km2=area_km2,
+        route_km=route_km_sum(route_km, built, adcodes),
+    )
+    return Choropleth(
+        values=values,
+        classes=classify(values),
+        label=measure_label(measure, categories, lang),
+        unit=t(f"unit.{measure}", lang),
+        decimals=DECIMALS[measure],
+        unit_in_title=measure in ("count", "route_km"),
+    )
+
+
+def clusters_by_county(filtered: gpd.GeoDataFrame, lang: str) -> dict[str, list[str]]:
+    """{adcode: names of the industry clusters the report places in that county}.
+
+    Clusters drawn as lines (the 沪昆 corridor) are shown as routes, not as county highlights.
+    """
+    result: dict[str, list[str]] = {}
+    placed = filtered[(filtered["category"] == CLUSTER) & (filtered["geom_kind"] != "line")]
+    for row in placed[["name_zh", "name_en", "counties"]].to_dict("records"):
+        for adcode in row["counties"]:
+            result.setdefault(adcode, []).append(name_of(row, lang))
+    return result
+
+
+def anchors_by_cluster(frame: gpd.GeoDataFrame) -> dict[str, list[dict]]:
+    """{cluster id: the enterprise rows that name it in ``cluster``} over the whole dataset."""
+    result: dict[str, list[dict]] = {}
+    enterprises = frame[frame["cluster"].notna()]
+    for row in enterprises[["id", "name_zh", "name_en", "cluster"]].to_dict("records"):
+        result.setdefault(str(row["cluster"]), []).append(row)
+    return result
+
+
+@dataclass(frozen=True)
+class SelectionTarget:
+    """What the map highlights for the selection (and whether it exists at all)."""
+
+    found: bool
+    counties: tuple[str, ...] = ()
+    geometry: shapely.Geometry | None = None
+
+
+def selection_target(
+    selection: Selection | None, frame: gpd.GeoDataFrame, adcodes: Sequence[str]
+) -> SelectionTarget:
+    if selection is None:
+        return SelectionTarget(found=False)
+    if selection.kind == "county":
+        return SelectionTarget(found=selection.id in adcodes, counties=(selection.id,))
+    if selection.id not in frame.index:
+        return SelectionTarget(found=False)
+    row = frame.loc[selection.id]
+    geometry = row.geometry if row["geom_kind"] != "none" else None
+    # A county-level item is shown by outlining its counties.
+    counties = tuple(row["counties"]) if geometry is None else ()
+    return SelectionTarget(found=True, counties=counties, geometry=geometry)
+
+
+@dataclass(frozen=True)
+class CountyPanelData:
+    """What a county's panel lists: its (filtered) initiatives, and all its clusters and routes."""
+
+    adcode: str
+    items: gpd.GeoDataFrame
+    clusters: list[dict]
+    anchors: dict[str, list[dict]]
+    routes: list[tuple[dict, float | None]]  # (route, km inside the county; None = not reached)
+
+
+def county_panel_data(
+    adcode: str,
+    filtered: gpd.GeoDataFrame,
+    initiatives: gpd.GeoDataFrame,
+    route_km: Mapping[str, Mapping[str, float]],
+) -> CountyPanelData:
+    """The initiatives touching ``adcode`` under the filters; its clusters and routes regardless."""
+    touching = filtered[filtered["counties"].map(lambda codes: adcode in codes)]
+    in_county = initiatives["counties"].map(lambda codes: adcode in codes)
+    clusters = initiatives[(initiatives["category"] == CLUSTER) & in_county]
+    lines = lines_of(initiatives)
+    routes = [
+        (row, route_km.get(row["id"], {}).get(adcode))
+        for row in lines[["id", "name_zh", "name_en", "route_kind", "counties"]].to_dict("records")
+        if adcode in row["counties"] or adcode in route_km.get(row["id"], {})
+    ]
+    return CountyPanelData(
+        adcode=adcode,
+        items=touching.sort_values(["category", "id"]),
+        clusters=clusters[["id", "name_zh", "name_en"]].to_dict("records"),
+        anchors=anchors_by_cluster(initiatives),
+        routes=routes,
+    )
+
+
+@dataclass(frozen=True)
+class InitiativePanelData:
+    """One initiative's record, with the cluster it anchors and, for a cluster, its anchors."""
+
+    row: dict
+    cluster_name: str | None
+    anchors: list[dict]
+
+
+def initiative_panel_data(
+    item_id: str, initiatives: gpd.GeoDataFrame, lang: str
+) -> InitiativePanelData:
+    row = initiatives.loc[item_id].to_dict()
+    cluster_name = None
+    if row.get("cluster") and row["cluster"] in initiatives.index:
+        cluster_name = name_of(initiatives.loc[row["cluster"]].to_dict(), lang)
+    return InitiativePanelData(row, cluster_name, anchors_by_cluster(initiatives).get(item_id, []))
+
+
+def unmapped_table(
+    unmapped: gpd.GeoDataFrame, county_names: Mapping[str, str], lang: str
+) -> pd.DataFrame:
+    """One row per item without geometry: what it is, where (its counties or city-wide)."""
+    rows = []
+    for row in unmapped[
+        ["id", "name_zh", "name_en", "category", "counties", "commitment", "precision"]
+    ].to_dict("records"):
+        where = t("list.sep", lang).join(county_names.get(c, c) for c in row["counties"]) or t(
+            "item.citywide", lang
+        )
+        rows.append(
+            {
+                "id": row["id"],
+                t("list.name", lang): name_of(row, lang),
+                t("list.category", lang): t(f"category.{row['category']}", lang),
+                t("list.where", lang): where,
+                t("list.commitment", lang): t(f"commitment.{row['commitment']}", lang),
+                t("list.precision", lang): t(f"precision.{row['precision']}", lang),
+            }
+        )
+    columns = ["id"] + [
+        t(key, lang)
+        for key in ("list.name", "list.category", "list.where", "list.commitment", "list.precision")
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def overlay_stamp(state: ViewState, version: str) -> str:
+    """A short hash of everything the overlays depend on."""
+    key = repr((version, sorted(query_params_of(state).items())))
+    return hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]

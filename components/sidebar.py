@@ -1,0 +1,278 @@
+"""The shared sidebar: language, search, filters, measure and basemap, kept in the URL.
+
+Every page calls ``view_state()`` to draw the sidebar and get a ViewState back. On the first run
+of a session the widgets are seeded from the URL's query parameters; afterwards the URL is
+rewritten from the widgets on every run, with stable codes (``categories=tourism,ecology``), so
+a copied link reproduces the view in a new browser, in either language. The selected county or
+initiative is not a widget: it lives in session state and the URL (``county=`` / ``initiative=``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import streamlit as st
+
+from components.cards import md_escape
+from components.i18n import LANGS, t
+from components.search import SearchEntry
+from components.view_state import (
+    ALL_QUERY_PARAMS,
+    BASEMAPS,
+    FILTER_VOCABULARY,
+    QP_SELECTION,
+    Filters,
+    Selection,
+    ViewState,
+    query_params_of,
+    state_from_query_params,
+)
+from geo.choropleth import MEASURES
+
+KEY = {
+    "lang": "sy_lang",
+    "basemap": "sy_basemap",
+    "measure": "sy_measure",
+    "query": "sy_query",
+    **{name: f"sy_{name}" for name in FILTER_VOCABULARY},
+}
+SELECTION_KEY = "sy_selection"
+SEEDED_KEY = "sy_seeded"
+MAX_SEARCH_BUTTONS = 8
+LANG_LABELS = {"zh": "中文", "en": "English"}
+# A widget's value is kept when another page (without this sidebar) is shown.
+_PERSIST = {"persist_state": "session"}
+
+
+def _seed_from_url() -> None:
+    """Once per session: put the URL's view into the widgets' state."""
+    if st.session_state.get(SEEDED_KEY):
+        return
+    params = {
+        name: st.query_params.get_all(name) for name in ALL_QUERY_PARAMS if name in st.query_params
+    }
+    state = state_from_query_params(params)
+    st.session_state[KEY["lang"]] = state.lang
+    st.session_state[KEY["basemap"]] = state.basemap
+    st.session_state[KEY["measure"]] = state.measure
+    st.session_state[KEY["query"]] = state.filters.query
+    for name in FILTER_VOCABULARY:
+        st.session_state[KEY[name]] = list(getattr(state.filters, name))
+    st.session_state[SELECTION_KEY] = state.selection
+    st.session_state[SEEDED_KEY] = True
+
+
+def current_lang() -> str:
+    """The UI language (before or after the sidebar is drawn)."""
+    lang = st.session_state.get(KEY["lang"])
+    return lang if lang in LANGS else "zh"
+
+
+def select(selection: Selection | None) -> None:
+    """Open the panel of a county or an initiative (or close it with None)."""
+    st.session_state[SELECTION_KEY] = selection
+
+
+def selected() -> Selection | None:
+    return st.session_state.get(SELECTION_KEY)
+
+
+def _clear_filters() -> None:
+    for name in FILTER_VOCABULARY:
+        st.session_state[KEY[name]] = []
+    st.session_state[KEY["query"]] = ""
+
+
+def sync_url(state: ViewState) -> None:
+    """Write the view into the URL (only the parameters this sidebar owns; only on change)."""
+    wanted = query_params_of(state)
+    for name in ALL_QUERY_PARAMS:
+        value = wanted.get(name)
+        current = st.query_params.get(name)
+        if value is None and name in st.query_params:
+            del st.query_params[name]
+        elif value is not None and current != value:
+            st.query_params[name] = value
+
+
+def _search_results(results: list[SearchEntry], lang: str, county_names: Mapping[str, str]) -> None:
+    if not results:
+        st.caption(t("sidebar.search_none", lang))
+        return
+    st.caption(t("sidebar.search_results", lang))
+    for entry in results[:MAX_SEARCH_BUTTONS]:
+        name = entry.name_en if lang == "en" and entry.name_en else entry.name_zh
+        icon = ":material/location_city:" if entry.kind == "county" else ":material/place:"
+        st.button(
+            md_escape(name),
+            key=f"sy_hit_{entry.kind}_{entry.id}",
+            icon=icon,
+            on_click=select,
+            args=(Selection(entry.kind, entry.id),),
+            type="tertiary",
+        )
+    if len(results) > MAX_SEARCH_BUTTONS:
+        st.caption(t("sidebar.search_more", lang, n=len(results) - MAX_SEARCH_BUTTONS))
+
+
+def read_view_state() -> ViewState:
+    """The view the sidebar's widgets hold, read before they are drawn.
+
+    Widget values are in session state before the script runs (seeded from the URL on a
+    session's first run), so a page can draw its main content first and the sidebar last.
+    """
+    _seed_from_url()
+    state = st.session_state
+    lang = state.get(KEY["lang"])
+    basemap = state.get(KEY["basemap"])
+    measure = state.get(KEY["measure"])
+    return ViewState(
+        lang=lang if lang in LANGS else "zh",
+        basemap=basemap if basemap in BASEMAPS else "none",
+        measure=measure if measure in MEASURES else "count",
+        filters=Filters(
+            **{name: _ordered(state.get(KEY[name]), name) for name in FILTER_VOCABULARY},
+            query=(state.get(KEY["query"]) or "").strip(),
+        ),
+        selection=selected(),
+    )
+
+
+def view_state(
+    county_names: Mapping[str, Mapping[str, str]],
+    search: Callable[[str], list[SearchEntry]] | None = None,
+) -> ViewState:
+    """Draw the sidebar; return the view it describes and keep the URL in step."""
+    _seed_from_url()
+    return draw_sidebar(county_names, search)
+
+
+def draw_sidebar(
+    county_names: Mapping[str, Mapping[str, str]],
+    search: Callable[[str], list[SearchEntry]] | None = None,
+) -> ViewState:
+    """Draw the sidebar's widgets; return the view they describe and keep the URL in step.
+
+    ``county_names``: {adcode: {"zh": ..., "en": ...}}. ``search``: query -> ranked entries
+    (county and initiative matches), or None to hide search results.
+    """
+    _seed_from_url()
+    with st.sidebar:
+        lang = st.segmented_control(
+            t("lang.label", current_lang()),
+            LANGS,
+            key=KEY["lang"],
+            format_func=LANG_LABELS.get,
+            required=True,
+            **_PERSIST,
+        )
+        lang = lang if lang in LANGS else "zh"
+        names = {a: n.get(lang) or n.get("zh", a) for a, n in county_names.items()}
+
+        query = st.text_input(
+            t("sidebar.search", lang),
+            key=KEY["query"],
+            placeholder=t("sidebar.search_placeholder", lang),
+            max_chars=100,
+            **_PERSIST,
+        )
+        results = search(query) if search and query and query.strip() else []
+        if query and query.strip() and search:
+            _search_results(results, lang, names)
+
+        st.subheader(t("sidebar.filters", lang))
+        counties = st.multiselect(
+            t("sidebar.counties", lang),
+            FILTER_VOCABULARY["counties"],
+            key=KEY["counties"],
+            format_func=lambda a: names.get(a, a),
+            placeholder=t("sidebar.all", lang),
+            **_PERSIST,
+        )
+        categories = st.multiselect(
+            t("sidebar.categories", lang),
+            FILTER_VOCABULARY["categories"],
+            key=KEY["categories"],
+            format_func=lambda c: t(f"category.{c}", lang),
+            placeholder=t("sidebar.all", lang),
+            **_PERSIST,
+        )
+        sections = st.multiselect(
+            t("sidebar.sections", lang),
+            FILTER_VOCABULARY["sections"],
+            key=KEY["sections"],
+            format_func=lambda s: t(f"section.{s}", lang),
+            placeholder=t("sidebar.all", lang),
+            **_PERSIST,
+        )
+        precisions = st.multiselect(
+            t("sidebar.precisions", lang),
+            FILTER_VOCABULARY["precisions"],
+            key=KEY["precisions"],
+            format_func=lambda p: t(f"precision.{p}", lang),
+            placeholder=t("sidebar.all", lang),
+            **_PERSIST,
+        )
+        commitments = st.multiselect(
+            t("sidebar.commitments", lang),
+            FILTER_VOCABULARY["commitments"],
+            key=KEY["commitments"],
+            format_func=lambda c: t(f"commitment.{c}", lang),
+            placeholder=t("sidebar.all", lang),
+            **_PERSIST,
+        )
+        st.button(t("sidebar.reset", lang), on_click=_clear_filters, key="sy_reset")
+
+        st.divider()
+        measure = st.selectbox(
+            t("sidebar.measure", lang),
+            MEASURES,
+            key=KEY["measure"],
+            format_func=lambda m: t(f"measure.{m}", lang),
+            **_PERSIST,
+        )
+        basemap = st.selectbox(
+            t("sidebar.basemap", lang),
+            BASEMAPS,
+            key=KEY["basemap"],
+            format_func=lambda b: t(f"basemap.{b}", lang),
+            help=t("sidebar.basemap_help", lang),
+            **_PERSIST,
+        )
+        st.caption(t("sidebar.share", lang))
+
+    filters = Filters(
+        counties=_ordered(counties, "counties"),
+        categories=_ordered(categories, "categories"),
+        sections=_ordered(sections, "sections"),
+        precisions=_ordered(precisions, "precisions"),
+        commitments=_ordered(commitments, "commitments"),
+        query=(query or "").strip(),
+    )
+    state = ViewState(
+        lang=lang,
+        basemap=basemap if basemap in BASEMAPS else "none",
+        measure=measure if measure in MEASURES else "count",
+        filters=filters,
+        selection=selected(),
+    )
+    sync_url(state)
+    return state
+
+
+def _ordered(values: list[str] | None, name: str) -> tuple[str, ...]:
+    chosen = set(values or ())
+    return tuple(v for v in FILTER_VOCABULARY[name] if v in chosen)
+
+
+__all__ = [
+    "KEY",
+    "QP_SELECTION",
+    "current_lang",
+    "draw_sidebar",
+    "read_view_state",
+    "select",
+    "selected",
+    "sync_url",
+    "view_state",
+]

@@ -1,0 +1,110 @@
+"""县区 County — one county's profile: map, facts with sources, initiatives, clusters, routes.
+
+`?county=430582` opens that county; the picker changes it (and the URL).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from components import cards, legend, map_builder, map_model, sidebar
+from components.i18n import name_of, t
+from components.map_view import map_view
+from components.navigation import show_in_report_button
+from components.view_state import Selection
+from data import cached
+from data.report import load_report
+
+st.set_page_config(page_title="县区 County · 邵阳项目地图", page_icon="🏙️", layout="wide")
+
+version, initiatives = cached.current_initiatives()
+county_names = cached.county_names()
+state = sidebar.view_state(county_names, search=cached.search_index(version).search)
+lang = state.lang
+names = {adcode: pair[lang] for adcode, pair in county_names.items()}
+adcodes = tuple(names)
+
+selection = state.selection
+adcode = (
+    selection.id
+    if selection and selection.kind == "county" and selection.id in names
+    else adcodes[0]
+)
+
+
+def _pick_county() -> None:
+    sidebar.select(Selection("county", st.session_state["sy_county_pick"]))
+
+
+st.selectbox(
+    t("county.pick", lang),
+    adcodes,
+    index=adcodes.index(adcode),
+    format_func=names.get,
+    key="sy_county_pick",
+    on_change=_pick_county,
+)
+if selection is None or selection.kind != "county":
+    sidebar.select(Selection("county", adcode))
+    state = state.with_selection(Selection("county", adcode))
+    sidebar.sync_url(state)
+
+view = map_view(state, version, initiatives)
+touching = view.filtered[view.filtered["counties"].map(lambda codes: adcode in codes)]
+report = load_report()
+route_km = cached.route_km(version)
+
+map_column, facts_column = st.columns([3, 2], gap="medium")
+with map_column:
+    fmap = map_builder.build_map(view.content, basemap=state.basemap, lang=lang, height=480)
+    st_folium(
+        fmap,
+        key=f"sy_county_map_{adcode}",
+        returned_objects=[],
+        use_container_width=True,
+        height=480,
+    )
+    legend.show_legend(view.legend_html)
+with facts_column:
+    facts = cached.county_facts().get(adcode, {"adcode": adcode})
+    st.html(cards.county_facts_html(facts, lang))
+
+st.markdown(f"**{t('county.initiatives', lang, n=len(touching))}**")
+if touching.empty:
+    st.caption(t("county.initiatives_none", lang))
+for category, group in touching.groupby("category", sort=True):
+    with st.expander(f"{t(f'category.{category}', lang)} · {len(group)}"):
+        for item_id, row in group.iterrows():
+            st.markdown(f"**{cards.md_escape(name_of(row.to_dict(), lang))}**")
+            st.html(
+                cards.CARD_CSS
+                + '<div class="sy-card"><blockquote>'
+                + cards.highlighted_html(report, int(row["source_start"]), int(row["source_end"]))
+                + "</blockquote></div>"
+            )
+            show_in_report_button(item_id, lang, key=f"sy_county_reader_{item_id}")
+
+clusters_column, routes_column = st.columns(2, gap="medium")
+with clusters_column:
+    st.markdown(f"**{t('county.clusters', lang)}**")
+    county_clusters = initiatives[
+        (initiatives["category"] == map_model.CLUSTER)
+        & initiatives["counties"].map(lambda codes: adcode in codes)
+    ]
+    st.html(
+        cards.clusters_html(
+            county_clusters[["id", "name_zh", "name_en"]].to_dict("records"),
+            map_model.anchors_by_cluster(initiatives),
+            lang,
+        )
+    )
+with routes_column:
+    st.markdown(f"**{t('county.routes', lang)}**")
+    lines = map_model.lines_of(initiatives)
+    county_routes = [
+        (row, route_km.get(row["id"], {}).get(adcode))
+        for row in lines[["id", "name_zh", "name_en", "route_kind", "counties"]].to_dict("records")
+        if adcode in row["counties"] or adcode in route_km.get(row["id"], {})
+    ]
+    st.html(cards.routes_html(county_routes, lang))

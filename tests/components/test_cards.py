@@ -1,0 +1,103 @@
+"""Cards and legend as escaped HTML: the sentence in context, unknowns shown as unknown."""
+
+from __future__ import annotations
+
+import pytest
+
+from components import cards, legend
+from components.map_builder import Choropleth
+from data.report import load_report
+from geo.choropleth import classify
+
+
+@pytest.fixture(scope="module")
+def report():
+    return load_report()
+
+
+def test_the_span_is_marked_inside_its_sentence(report):
+    start, end = report.find_span("崑山")
+    html = cards.highlighted_html(report, start, end)
+    assert "<mark>崑山</mark>" in html
+    before, after = html.split("<mark>崑山</mark>")
+    assert before and after  # the rest of the sentence is around it
+    sentence = report.sentence_at(start)
+    assert html.replace("<mark>", "").replace("</mark>", "") == sentence.text
+
+
+def test_a_paragraph_holds_its_sentence(report):
+    start, end = report.find_span("崑山")
+    paragraph = cards.highlighted_html(report, start, end, level="paragraph")
+    sentence = cards.highlighted_html(report, start, end)
+    assert sentence in paragraph
+
+
+def test_initiative_card_escapes_and_shows_unknown_amounts(report):
+    start, end = report.find_span("崑山")
+    row = {
+        "id": "x",
+        "name_zh": "<b>崀山</b>",
+        "name_en": "Mount <Langshan>",
+        "category": "tourism",
+        "counties": ("430528",),
+        "precision": "town",
+        "commitment": "支持",
+        "commitment_verb": "依托",
+        "section": "六",
+        "quantities": (),
+        "source_start": start,
+        "source_end": end,
+        "location_source": 'places.csv P01: http://example.org/a?b=1&c="2" <x>',
+    }
+    html = cards.initiative_card_html(
+        row, lang="zh", report=report, county_names={"430528": "新宁县"}
+    )
+    assert "<b>崀山</b>" not in html and "&lt;b&gt;崀山&lt;/b&gt;" in html
+    assert "Mount &lt;Langshan&gt;" in html
+    assert "报告未给出数量" in html
+    assert "新宁县" in html
+    assert '<a href="http://example.org/a?b=1&amp;c=' in html
+    assert "<x>" not in html
+
+
+def test_county_facts_show_unknown_not_zero():
+    facts = {
+        "adcode": "430502",
+        "name_zh": "双清区",
+        "name_en": "Shuangqing District",
+        "type": "district",
+        "region_group": "east_town_cluster",
+        "pop_2020_census": "",
+        "pop_note": "not sourced",
+        "area_km2": "137.07",
+        "area_source": "https://www.shuangqing.gov.cn/x",
+        "seat_zh": "",
+    }
+    zh = cards.county_facts_html(facts, "zh")
+    assert "未知" in zh and "137.07" in zh and "www.shuangqing.gov.cn" in zh
+    assert "unknown" in cards.county_facts_html(facts, "en")
+
+
+def test_markdown_in_widget_labels_is_neutralised():
+    assert (
+        cards.md_escape("[x](javascript:alert(1)) *b*")
+        == "\\[x\\]\\(javascript\\:alert\\(1\\)\\) \\*b\\*"
+    )
+
+
+def test_legend_lists_classes_no_data_symbols_and_line_styles():
+    values = {"a": 1.0, "b": 3.0, "c": None}
+    choropleth = Choropleth(values=values, classes=classify(values), label="<项目数>", unit="个")
+    html = legend.legend_html(
+        choropleth,
+        lang="zh",
+        categories={"tourism"},
+        route_kinds={"hsr"},
+        route_dashes={"10 7", "2 8"},
+        clusters=True,
+    )
+    assert "&lt;项目数&gt; (个)" in html
+    assert "无数据" in html
+    assert "文化旅游" in html and "data:image/svg+xml;base64," in html
+    assert "高速铁路" in html and "示意线路" in html and "规划中" in html
+    assert "产业集群" in html

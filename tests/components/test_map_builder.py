@@ -1,0 +1,301 @@
+"""The map builder, tested as plain data and strings: no browser, no Streamlit.
+
+Fixtures are the committed counties and initiatives (WGS-84); every test builds a fresh map.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import geopandas as gpd
+import pytest
+import shapely
+import streamlit_folium
+
+from components import map_builder, map_model
+from components.map_events import parse_map_click
+from components.offline_assets import NoLocalAsset, localise
+from components.view_state import Selection
+from data.cached import DEFAULT_INITIATIVES, read_initiatives
+from geo.choropleth import ROUTE_KM_KINDS
+from geo.counties import load_counties
+from geo.datum import DatumMismatchError, to_gcj02, wgs84_to_gcj02
+from geo.spatial import route_km_by_county
+
+CDN_HOSTS = (
+    "cdn.jsdelivr.net",
+    "unpkg.com",
+    "cdnjs.cloudflare.com",
+    "code.jquery.com",
+    "bootstrapcdn.com",
+    "d3js.org",
+    "googleapis.com",
+    "gstatic.com",
+)
+
+
+@pytest.fixture(scope="module")
+def counties() -> gpd.GeoDataFrame:
+    """The 12 display counties, WGS-84."""
+    return load_counties(display=True)
+
+
+@pytest.fixture(scope="module")
+def initiatives() -> gpd.GeoDataFrame:
+    """The committed initiatives, as the app loads them."""
+    return read_initiatives(DEFAULT_INITIATIVES)
+
+
+def content_for(
+    counties, initiatives, *, measure="count", selection=None
+) -> map_builder.MapContent:
+    """What the app would draw for every initiative (no filter)."""
+    full = load_counties()
+    route_km = {
+        route_id: route_km_by_county(full, geom)
+        for route_id, geom in zip(
+            map_model.lines_of(initiatives)["id"],
+            map_model.lines_of(initiatives).geometry,
+            strict=True,
+        )
+    }
+    population = {a: 100_000.0 for a in counties["adcode"]}
+    population["430502"] = None  # an unknown figure
+    choropleth = map_model.choropleth(
+        measure,
+        initiatives,
+        adcodes=tuple(counties["adcode"]),
+        route_km=route_km,
+        population=population,
+        area_km2={a: 1_000.0 for a in counties["adcode"]},
+        categories=(),
+        lang="zh",
+    )
+    target = map_model.selection_target(selection, initiatives, tuple(counties["adcode"]))
+    return map_builder.MapContent(
+        counties=counties,
+        choropleth=choropleth,
+        points=map_model.points_of(initiatives),
+        routes=map_model.lines_of(initiatives),
+        clusters=map_model.clusters_by_county(initiatives, "zh"),
+        selection=selection,
+        selected_counties=target.counties,
+        selected_geometry=target.geometry,
+        stamp="test",
+    )
+
+
+def rendered(fmap: folium.Map) -> str:
+    return fmap.get_root().render()
+
+
+def points_payload_in(html: str) -> dict:
+    """The points layer's data, read back from the rendered script."""
+    match = re.search(r"var points_geo_json_\w+_data = (\{.*?\});\n", html) or re.search(
+        r"var \w+_data = (\{\"id\".*?\});\n", html
+    )
+    assert match, "no points payload in the rendered map"
+    return json.loads(match.group(1).replace("<\\/", "</"))
+
+
+def test_build_map_returns_a_folium_map_with_the_12_counties(counties, initiatives):
+    fmap = map_builder.build_map(content_for(counties, initiatives))
+    assert isinstance(fmap, folium.Map)
+    html = rendered(fmap)
+    adcodes = re.findall(r'"adcode": "(\d{6})"', html)
+    assert sorted(adcodes) == sorted(counties["adcode"])
+    assert html.count("sy-label") >= 12
+
+
+def test_every_initiative_with_a_geometry_is_on_the_map(counties, initiatives):
+    html = rendered(map_builder.build_map(content_for(counties, initiatives)))
+    payload = points_payload_in(html)
+    points = map_model.points_of(initiatives)
+    assert sorted(payload["id"]) == sorted(points["id"])
+    assert len(payload["xy"]) == 2 * len(points)
+    for route_id in map_model.lines_of(initiatives)["id"]:
+        assert f"[[initiative:{route_id}]]" in html
+
+
+def test_one_geojson_layer_for_all_points_not_one_marker_each(counties, initiatives):
+    html = rendered(map_builder.build_map(content_for(counties, initiatives)))
+    assert html.count("L.geoJSON(null") == 1  # the points layer
+    assert "L.marker([" not in html  # no marker per feature
+
+
+def test_rendered_html_loads_nothing_from_a_cdn(counties, initiatives):
+    html = rendered(map_builder.build_map(content_for(counties, initiatives), clustered=True))
+    for host in CDN_HOSTS:
+        assert host not in html
+    sources = re.findall(r'<script[^>]+src="([^"]+)"', html) + re.findall(
+        r'<link[^>]+href="([^"]+)"', html
+    )
+    assert sources, "the map declares its assets"
+    assert all(src.startswith("../../app/static/vendor/") for src in sources), sources
+    assert not re.search(r"""(src|href)=["']https?://""", html)
+
+
+def test_streamlit_folium_gets_only_local_assets(counties, initiatives):
+    """The frontend loads exactly the links the map's elements declare."""
+    content = content_for(counties, initiatives)
+    fmap = map_builder.base_map(counties)
+    groups = map_builder.overlays(content, clustered=True)
+    for group in groups:
+        group.add_to(fmap)
+    links = []
+    for element in _walk(fmap):
+        links += [url for _, url in getattr(element, "default_js", [])]
+        links += [url for _, url in getattr(element, "default_css", [])]
+    assert links and all(url.startswith("../../app/static/vendor/") for url in links)
+    assert len(set(links)) == 2  # one script (Leaflet + marker-cluster), one stylesheet
+
+
+def _walk(element):
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
+
+
+def test_an_asset_without_a_local_copy_is_refused():
+    fmap = folium.Map(tiles=None)
+
+    class Plugin(folium.elements.JSCSSMixin):
+        default_js = [("someplugin", "https://cdn.example.org/plugin.js")]
+
+    Plugin().add_to(fmap)
+    with pytest.raises(NoLocalAsset):
+        localise(fmap)
+
+
+def test_tooltips_carry_ids_that_a_click_reads_back(counties, initiatives):
+    html = rendered(map_builder.build_map(content_for(counties, initiatives)))
+    for adcode in counties["adcode"]:
+        assert f"[[county:{adcode}]]" in html
+    # Point tooltips are assembled in the browser from the id in each feature.
+    assert '"<span hidden>[[initiative:" + p.id + "]]</span>"' in html
+    tooltip_text = "邵东市 项目数：17 个 点击查看县情与项目[[county:430582]]"
+    click = parse_map_click(
+        {
+            "last_object_clicked_tooltip": tooltip_text,
+            "last_object_clicked": {"lat": 27.2, "lng": 111.7},
+        }
+    )
+    assert (click.kind, click.id, click.lat) == ("county", "430582", 27.2)
+
+
+def test_data_text_is_escaped_never_markup(counties, initiatives):
+    hostile = initiatives.copy()
+    hostile.attrs = dict(initiatives.attrs)
+    first_point = map_model.points_of(hostile).index[0]
+    first_route = map_model.lines_of(hostile).index[0]
+    hostile.loc[first_point, "name_zh"] = "<script>alert(1)</script>"
+    hostile.loc[first_route, "name_zh"] = '<img src=x onerror="alert(2)">'
+    html = rendered(map_builder.build_map(content_for(counties, hostile)))
+    # Undo JSON's own escapes: what the browser's JavaScript would see.
+    seen = (
+        html.replace("\\u003c", "<")
+        .replace("\\u003e", ">")
+        .replace("\\u0026", "&")
+        .replace("<\\/", "</")
+    )
+    assert "<script>alert(1)" not in seen
+    assert "<img src=x" not in seen
+    assert "&lt;script&gt;alert(1)" in seen
+    assert "&lt;img src=x onerror=" in seen
+
+
+def test_gaode_view_is_shifted_by_the_gcj02_offset(counties, initiatives):
+    content = content_for(counties, initiatives)
+    wgs = points_payload_in(rendered(map_builder.build_map(content, basemap="none")))
+    gcj = points_payload_in(rendered(map_builder.build_map(content, basemap="gaode")))
+    index = wgs["id"].index("langshan-tourism")
+    lon, lat = wgs["xy"][2 * index], wgs["xy"][2 * index + 1]
+    expected = wgs84_to_gcj02(lon, lat)
+    shifted = gcj["xy"][2 * index], gcj["xy"][2 * index + 1]
+    assert shifted == pytest.approx(expected, abs=1e-6)
+    # ~600 m to the east-south-east, as the datum note says for Shaoyang.
+    assert 0.0040 < shifted[0] - lon < 0.0060
+    assert -0.0040 < shifted[1] - lat < -0.0025
+
+
+def test_gaode_view_shifts_every_overlay(counties, initiatives):
+    content = content_for(counties, initiatives)
+    plain = map_builder.overlays(content, basemap="osm")
+    gaode = map_builder.overlays(content, basemap="gaode")
+    county_plain = _first_coordinate(plain[0])
+    county_gaode = _first_coordinate(gaode[0])
+    expected = wgs84_to_gcj02(*county_plain)
+    assert county_gaode == pytest.approx(expected, abs=2e-4)  # display coordinates: 4 decimals
+    route_plain, route_gaode = _first_coordinate(plain[2]), _first_coordinate(gaode[2])
+    assert route_gaode == pytest.approx(wgs84_to_gcj02(*route_plain), abs=2e-5)
+
+
+def _first_coordinate(group: folium.FeatureGroup) -> tuple[float, float]:
+    layer = next(child for child in group._children.values() if isinstance(child, folium.GeoJson))
+    coords = shapely.get_coordinates(shapely.geometry.shape(layer.data["features"][0]["geometry"]))
+    return float(coords[0][0]), float(coords[0][1])
+
+
+def test_gaode_uses_gaode_tiles_and_none_uses_no_tiles(counties):
+    assert "autonavi.com" in rendered(map_builder.base_map(counties, basemap="gaode"))
+    assert (
+        "tile"
+        not in rendered(map_builder.base_map(counties, basemap="none")).lower().split("<script>")[0]
+    )
+    assert "L.tileLayer" not in rendered(map_builder.base_map(counties, basemap="none"))
+
+
+def test_a_frame_in_the_wrong_datum_is_refused(counties, initiatives):
+    content = content_for(counties, initiatives)
+    wrong = map_builder.MapContent(**{**content.__dict__, "counties": to_gcj02(counties)})
+    with pytest.raises(DatumMismatchError):
+        map_builder.overlays(wrong, basemap="gaode")
+
+
+def test_counties_without_data_are_drawn_as_no_data_not_zero(counties, initiatives):
+    content = content_for(counties, initiatives, measure="per_100k")
+    assert content.choropleth.values["430502"] is None
+    html = rendered(map_builder.build_map(content))
+    assert len(re.findall(r'"className": "sy-county sy-nodata', html)) == 1
+    assert "url(#sy-nodata)" in html
+
+
+def test_the_base_map_is_stable_so_filters_never_remount_it(counties):
+    """streamlit-folium keys its component on the base map's script: it must not change."""
+    first = streamlit_folium._get_map_string(_rendered_map(counties))
+    second = streamlit_folium._get_map_string(_rendered_map(counties))
+    assert streamlit_folium.generate_js_hash(first, "m") == streamlit_folium.generate_js_hash(
+        second, "m"
+    )
+
+
+def _rendered_map(counties):
+    fmap = map_builder.base_map(counties)
+    fmap.get_root().render()
+    return fmap
+
+
+def test_selection_is_outlined_and_ringed(counties, initiatives):
+    county = rendered(
+        map_builder.build_map(
+            content_for(counties, initiatives, selection=Selection("county", "430528"))
+        )
+    )
+    assert len(re.findall(r'"className": "sy-county[^"]* sy-selected"', county)) == 1
+    point = rendered(
+        map_builder.build_map(
+            content_for(
+                counties, initiatives, selection=Selection("initiative", "langshan-tourism")
+            )
+        )
+    )
+    assert "sy-selected-point" in point
+
+
+def test_routes_are_dashed_when_schematic_and_dotted_when_planned(counties, initiatives):
+    html = rendered(map_builder.build_map(content_for(counties, initiatives)))
+    assert '"dashArray": "10 7"' in html  # schematic
+    assert '"dashArray": "2 8"' in html  # planned
+    assert set(map_model.lines_of(initiatives)["route_kind"]) >= set(ROUTE_KM_KINDS) - {"railway"}

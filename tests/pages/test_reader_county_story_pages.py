@@ -1,0 +1,107 @@
+"""The report reader, county profile and story pages boot under AppTest, by default and from URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGES = Path(__file__).resolve().parents[2] / "pages"
+READER = str(PAGES / "2_报告_Report.py")
+COUNTY = str(PAGES / "3_县区_County.py")
+STORY = str(PAGES / "6_故事_Story.py")
+
+
+def run(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(page, default_timeout=90)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_reader_default_highlights_every_initiative():
+    at = run(READER)
+    assert "报告原文" in markdown(at)
+    assert "185" in at.caption[0].value
+    assert at.info  # no selection yet: the hint
+
+
+def test_reader_opens_a_selected_initiative_with_its_sentence_neighbours():
+    at = run(READER, initiative="shaoyong-hsr")
+    text = markdown(at)
+    assert "邵永高铁" in text
+    assert "同一句里的其他项目" in text
+    neighbours = {b.label for b in at.button}
+    assert "武冈机场连接线" in neighbours and "新新高速" in neighbours
+
+
+def test_reader_in_english_with_a_filter():
+    at = run(READER, lang="en", categories="tourism")
+    assert "The report" in markdown(at)
+    assert at.caption[0].value.startswith("The 7 highlighted spans")
+
+
+def test_county_page_from_url():
+    at = run(COUNTY, county="430581")
+    assert at.selectbox[0].value == "430581"
+    text = markdown(at)
+    assert "武冈云山·百威啤酒卤菜节" in text and "项目（10）" in text
+
+
+def test_county_page_default_is_the_first_county():
+    at = run(COUNTY)
+    assert at.selectbox[0].value == "430502"
+
+
+def test_county_page_picker_changes_the_county():
+    at = run(COUNTY, county="430581")
+    at.selectbox[0].set_value("430528").run()
+    assert "崀山" in markdown(at)
+    assert at.query_params["county"] in ("430528", ["430528"])
+
+
+@pytest.mark.parametrize(
+    ("step", "title"),
+    [
+        ("1", "全局与年度目标"),
+        ("2", "产业集群与重点企业"),
+        ("3", "交通网络"),
+        ("4", "文旅与生态"),
+        ("5", "县域聚焦"),
+    ],
+)
+def test_story_every_step_from_url(step, title):
+    at = run(STORY, step=step)
+    assert title in markdown(at)
+
+
+def test_story_next_and_previous_and_share_link():
+    at = run(STORY)
+    assert "1/5" in markdown(at)
+    next_button = next(b for b in at.button if b.label == "下一步")
+    next_button.click().run()
+    assert "2/5" in markdown(at)
+    assert at.query_params["step"] in ("2", ["2"])
+    previous = next(b for b in at.button if b.label == "上一步")
+    previous.click().run()
+    assert "1/5" in markdown(at)
+
+
+def test_story_spotlight_county_from_url_in_english():
+    at = run(STORY, step="5", county="430528", lang="en")
+    text = markdown(at)
+    assert "County spotlight" in text and "Xinning" in text
+
+
+def test_story_overview_shows_the_report_targets():
+    at = run(STORY)
+    table = at.dataframe[0].value
+    assert len(table) == 11
+    assert table.iloc[0, 1] == "6.5%"
