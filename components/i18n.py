@@ -777,7 +777,10 @@ STRINGS.update(
             "zh": "点击原文中的高亮处，或从地图项目卡片点“在报告中查看”。",
             "en": "Click a highlighted span, or use “Show in report” on an initiative's card.",
         },
-        "reader.same_sentence": {"zh": "同一句里的其他项目（{n}）", "en": "Other initiatives in the same sentence ({n})"},
+        "reader.same_sentence": {
+            "zh": "同一句里的其他项目（{n}）",
+            "en": "Other initiatives in the same sentence ({n})",
+        },
         "card.show_in_report": {"zh": "在报告中查看", "en": "Show in report"},
         "card.show_on_map": {"zh": "在地图上查看", "en": "Show on the map"},
         "county.pick": {"zh": "选择县市区", "en": "Choose a county"},
@@ -790,7 +793,10 @@ STRINGS.update(
             "en": "The report lists {n} initiatives that can be placed or tied to a county; {mapped} have a point or a line. "
             "Colour: initiatives per county. The table gives the report's main 2024 targets.",
         },
-        "story.clusters.title": {"zh": "产业集群与重点企业", "en": "Industry clusters and anchor firms"},
+        "story.clusters.title": {
+            "zh": "产业集群与重点企业",
+            "en": "Industry clusters and anchor firms",
+        },
         "story.clusters.card": {
             "zh": "产业集群、龙头企业与“十大产业项目”共 {n} 项。紫色描边的县有报告点名的产业集群。多数企业只能定位到邵阳经开区，归入全市。",
             "en": "{n} industry clusters, anchor firms and flagship industrial projects. Counties outlined in purple host a cluster the report names. "
@@ -815,7 +821,10 @@ STRINGS.update(
         "story.spotlight.pick": {"zh": "聚焦哪个县市区", "en": "Spotlight on"},
         "story.target": {"zh": "指标", "en": "Target"},
         "story.value": {"zh": "目标值", "en": "Value"},
-        "story.share": {"zh": "本步的分享链接（加在网址后）：", "en": "Link to this step (append to the app's address):"},
+        "story.share": {
+            "zh": "本步的分享链接（加在网址后）：",
+            "en": "Link to this step (append to the app's address):",
+        },
         "story.export": {"zh": "导出当前地图", "en": "Export this map"},
         "story.export.html": {"zh": "离线 HTML", "en": "Offline HTML"},
         "story.export.png": {"zh": "打印 PNG", "en": "Print PNG"},

@@ -111,3 +111,12 @@ def test_story_exports_png_pdf_and_offline_html(page, browser, tmp_path):
         assert blocked == []
     finally:
         context.close()
+
+
+def test_county_profile_loads_from_its_link(page):
+    page.goto(f"{page.app.url}{quote('县区_County')}?county=430528")
+    frame = map_frame(page)
+    assert frame.locator("path.sy-county").count() == 12
+    expect(page.get_by_text("新宁创建国家级全域旅游示范区").first).to_be_attached()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.traffic.blocked == []
