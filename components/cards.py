@@ -217,7 +217,11 @@ def initiative_card_html(
 
 
 def show_initiative_card(card_html: str, report: Report, row: Mapping, lang: str) -> None:
+    # Imported here: navigation needs the sidebar, which needs this module.
+    from components.navigation import show_in_report_button
+
     st.html(card_html)
+    show_in_report_button(str(row["id"]), lang, key=f"sy_card_reader_{row['id']}")
     with st.expander(t("item.paragraph", lang)):
         st.html(
             CARD_CSS

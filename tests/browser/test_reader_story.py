@@ -120,3 +120,14 @@ def test_county_profile_loads_from_its_link(page):
     expect(page.get_by_text("新宁创建国家级全域旅游示范区").first).to_be_attached()
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.traffic.blocked == []
+
+
+def test_show_in_report_from_a_map_card_opens_the_reader_at_its_sentence(page):
+    page.goto(f"{page.app.url}?initiative=chengbu-dairy-capital")
+    map_frame(page)
+    page.get_by_role("button", name="在报告中查看").first.click()
+    page.wait_for_url(f"**/{READER}*")
+    frame = _reader_frame(page)
+    selected = frame.locator("mark.selected")
+    expect(selected).to_have_count(1)
+    expect(selected).to_contain_text("城步打造“中国南方乳业之都”")
