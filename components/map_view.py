@@ -12,7 +12,8 @@ import geopandas as gpd
 
 from components import legend, map_builder, map_model, symbols
 from components.i18n import t
-from components.view_state import ViewState, filter_mask
+from components.page_frame import apply_filters
+from components.view_state import ViewState
 from data import cached
 
 
@@ -28,11 +29,7 @@ def map_view(state: ViewState, version: str, initiatives: gpd.GeoDataFrame) -> M
     """Everything one view of the map needs, computed from the (cached) data."""
     counties = cached.counties(display=True)
     adcodes = tuple(counties["adcode"])
-    matched = None
-    if state.filters.query:
-        hits = cached.search_index(version).search(state.filters.query)
-        matched = [hit.id for hit in hits if hit.kind == "initiative"]
-    filtered = initiatives[filter_mask(initiatives, state.filters, matched)]
+    filtered = apply_filters(version, initiatives, state.filters)
     population, area_km2 = cached.county_denominators()
     choropleth = map_model.choropleth(
         state.measure,

@@ -11,26 +11,17 @@ import streamlit as st
 from components import cards, sidebar
 from components.i18n import name_of, t
 from components.navigation import show_on_map_button
+from components.page_frame import open_page
 from components.report_view import SpanRecord, render_report_html, spans_covering
-from components.view_state import Selection, filter_mask
-from data import cached
+from components.view_state import Selection
 from data.report import load_report
 
 st.set_page_config(page_title="报告 Report · 邵阳项目地图", page_icon="📄", layout="wide")
 
-version, initiatives = cached.current_initiatives()
-state = sidebar.view_state(cached.county_names(), search=cached.search_index(version).search)
-lang = state.lang
+page = open_page()
+initiatives, state, lang = page.initiatives, page.state, page.lang
 report = load_report()
-
-matched = None
-if state.filters.query:
-    matched = [
-        hit.id
-        for hit in cached.search_index(version).search(state.filters.query)
-        if hit.kind == "initiative"
-    ]
-shown = initiatives[filter_mask(initiatives, state.filters, matched)]
+shown = page.filtered()
 spans = [
     SpanRecord(item_id, name_of(row, lang), int(row["source_start"]), int(row["source_end"]))
     for item_id, row in shown[["name_zh", "name_en", "source_start", "source_end"]].iterrows()

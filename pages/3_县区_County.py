@@ -12,17 +12,21 @@ from components import cards, legend, map_builder, map_model, sidebar
 from components.i18n import name_of, t
 from components.map_view import map_view
 from components.navigation import show_in_report_button
+from components.page_frame import open_page
 from components.view_state import Selection
 from data import cached
 from data.report import load_report
 
 st.set_page_config(page_title="县区 County · 邵阳项目地图", page_icon="🏙️", layout="wide")
 
-version, initiatives = cached.current_initiatives()
-county_names = cached.county_names()
-state = sidebar.view_state(county_names, search=cached.search_index(version).search)
-lang = state.lang
-names = {adcode: pair[lang] for adcode, pair in county_names.items()}
+page = open_page()
+version, initiatives, state, lang, names = (
+    page.version,
+    page.initiatives,
+    page.state,
+    page.lang,
+    page.names,
+)
 adcodes = tuple(names)
 
 selection = state.selection

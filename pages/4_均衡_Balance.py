@@ -13,7 +13,8 @@ import streamlit as st
 from components import balance_view, sidebar, user_data
 from components.cards import md_escape
 from components.i18n import t
-from components.view_state import filter_mask, query_params_of
+from components.page_frame import open_page
+from components.view_state import query_params_of
 from data import cached, export
 from data.city_facts import read_city_population
 from data.store import open_store
@@ -37,23 +38,13 @@ st.set_page_config(
     page_title=t("balance.page_title", sidebar.current_lang()), page_icon="⚖️", layout="wide"
 )
 
-try:
-    version, initiatives = cached.current_initiatives()
-except cached.DatasetError as error:
-    st.error(str(error))
-    st.stop()
-counties = cached.counties(display=True)
-county_names = {
-    row["adcode"]: {"zh": row["name_zh"], "en": row["name_en"]}
-    for row in counties[["adcode", "name_zh", "name_en"]].to_dict("records")
-}
-
-
-def _search(query: str):
-    return cached.search_index(version).search(query)
-
-
-state = sidebar.view_state(county_names, search=_search)
+page = open_page()
+version, initiatives, state, county_names = (
+    page.version,
+    page.initiatives,
+    page.state,
+    page.county_names,
+)
 lang = state.lang
 
 # --- the page's own options, seeded once from the URL and written back ----------------------
@@ -68,10 +59,7 @@ st.title(t("balance.title", lang))
 st.caption(t("balance.intro", lang))
 
 # --- what the filters keep, and the county table ---------------------------------------------
-matched = None
-if state.filters.query:
-    matched = [hit.id for hit in _search(state.filters.query) if hit.kind == "initiative"]
-filtered = initiatives[filter_mask(initiatives, state.filters, matched)]
+filtered = page.filtered()
 lines = filtered[filtered["geom_kind"] == "line"]
 route_km = built_route_km(
     cached.route_km(version), zip(lines["id"], lines["route_kind"], strict=True)

@@ -13,7 +13,8 @@ import streamlit as st
 from components import cards, explorer_view, sidebar, user_data
 from components.i18n import name_of, t
 from components.map_model import anchors_by_cluster
-from components.view_state import Selection, filter_mask
+from components.page_frame import open_page
+from components.view_state import Selection
 from data import cached, export
 from data.report import load_report
 from data.store import open_store
@@ -28,25 +29,15 @@ st.set_page_config(
     page_title=t("explorer.page_title", sidebar.current_lang()), page_icon="📋", layout="wide"
 )
 
-try:
-    version, initiatives = cached.current_initiatives()
-except cached.DatasetError as error:
-    st.error(str(error))
-    st.stop()
-counties = cached.counties(display=True)
-county_names = {
-    row["adcode"]: {"zh": row["name_zh"], "en": row["name_en"]}
-    for row in counties[["adcode", "name_zh", "name_en"]].to_dict("records")
-}
-
-
-def _search(query: str):
-    return cached.search_index(version).search(query)
-
-
-state = sidebar.view_state(county_names, search=_search)
+page = open_page()
+version, initiatives, state, county_names = (
+    page.version,
+    page.initiatives,
+    page.state,
+    page.county_names,
+)
 lang = state.lang
-names = {adcode: pair[lang] for adcode, pair in county_names.items()}
+names = page.names
 
 st.title(t("explorer.title", lang))
 st.caption(t("explorer.intro", lang))
@@ -67,10 +58,7 @@ elif not mine and QP_SOURCE in st.query_params:
     del st.query_params[QP_SOURCE]
 
 # --- the rows --------------------------------------------------------------------------------
-matched = None
-if state.filters.query:
-    matched = [hit.id for hit in _search(state.filters.query) if hit.kind == "initiative"]
-filtered = initiatives[filter_mask(initiatives, state.filters, matched)]
+filtered = page.filtered()
 route_km = cached.route_km(version)
 rows = explorer_view.report_rows(filtered, route_km, names, lang)
 n_report, n_mine = len(rows), 0
