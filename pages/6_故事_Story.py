@@ -153,6 +153,7 @@ def _print(fmt: str) -> bytes:
         view.content.choropleth.values,
         title=title,
         legend_title=view.content.choropleth.title,
+        bins=view.content.choropleth.classes.upper or None,  # the print matches the screen
         lang=lang,
         routes_gdf=view.content.routes if len(view.content.routes) else None,
         points_gdf=view.content.points if len(view.content.points) else None,
