@@ -10,15 +10,20 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from components import cards, legend, map_builder, map_model, sidebar, symbols
+from components import cards, legend, map_builder, map_model, sidebar, symbols, user_data
 from components.i18n import t
 from components.map_events import RETURNED_OBJECTS, parse_map_click
 from components.offline_assets import ensure_vendor_files
 from components.view_state import Selection, filter_mask
 from data import cached
 from data.report import load_report
+from data.store import open_store, projects_geoframe
 
 MAP_KEY = "sy_map"
+# "Report only / report + my data", as on the Explorer (``source=mine`` in the URL).
+KEY_SOURCE = "map_source"
+QP_SOURCE = "source"
+SOURCES = ("report", "mine")
 
 st.set_page_config(
     page_title="邵阳项目地图 · Shaoyang Projects Map",
@@ -86,6 +91,19 @@ if state.selection is not None and not target.found:
     state = state.with_selection(None)
     sidebar.sync_url(state)
 
+# --- the planner's own projects (only read when asked for) ------------------------------------
+if KEY_SOURCE not in st.session_state:
+    st.session_state[KEY_SOURCE] = "mine" if st.query_params.get(QP_SOURCE) == "mine" else "report"
+mine = st.session_state[KEY_SOURCE] == "mine"
+my_projects = None  # GeoDataFrame of the user projects that pass the filters, when ``mine``
+if mine:
+    try:
+        all_projects = open_store().projects_frame()
+    except Exception:  # noqa: BLE001 - without the store the map still shows the report
+        st.warning(t("explorer.mine_unavailable", lang))
+    else:
+        my_projects = projects_geoframe(user_data.filtered_projects(all_projects, state.filters))
+
 # --- the map ---------------------------------------------------------------------------------
 clustered = len(map_model.points_of(initiatives)) > map_builder.CLUSTER_MIN_POINTS
 content = map_builder.MapContent(
@@ -97,14 +115,31 @@ content = map_builder.MapContent(
     selection=state.selection,
     selected_counties=target.counties,
     selected_geometry=target.geometry,
-    stamp=map_model.overlay_stamp(state, version),
+    stamp=map_model.overlay_stamp(state, version) + ("+mine" if my_projects is not None else ""),
     points_data=cached.points_layer_data(version, state.filters, lang, state.basemap),
 )
 base = map_builder.base_map(counties, basemap=state.basemap, lang=lang)
 layers = map_builder.overlays(content, basemap=state.basemap, lang=lang, clustered=clustered)
+my_located = 0
+if my_projects is not None:
+    my_layer = map_builder.my_projects_layer(my_projects, state.basemap, lang)
+    layers.insert(-1, my_layer)  # under the selection ring, above the report's points
+    my_located = int(my_projects.geometry.notna().sum())
 
 map_column, panel_column = st.columns([5, 3], gap="medium")
 with map_column:
+    # Its value was read above, from session state (set before this run when it changed).
+    st.segmented_control(
+        t("explorer.source", lang),
+        SOURCES,
+        key=KEY_SOURCE,
+        format_func=lambda s: t(f"explorer.source_option.{s}", lang),
+        required=True,
+    )
+    if mine and st.query_params.get(QP_SOURCE) != "mine":
+        st.query_params[QP_SOURCE] = "mine"
+    elif not mine and QP_SOURCE in st.query_params:
+        del st.query_params[QP_SOURCE]
     st.caption(
         t(
             "summary.shown",
@@ -115,6 +150,8 @@ with map_column:
             lines=len(routes),
         )
     )
+    if my_projects is not None:
+        st.caption(t("mine.shown", lang, n=len(my_projects), mapped=my_located))
     if state.basemap == "gaode":
         st.caption(t("datum.gaode", lang))
     elif state.basemap != "none":
@@ -143,6 +180,7 @@ with map_column:
             selected_county=bool(target.counties),
             clustered_points=clustered,
             measure_note=t(f"measure.note.{state.measure}", lang),
+            mine=my_located > 0,
         )
     )
 
@@ -208,6 +246,17 @@ if unmapped_list.open:
             key=f"sy_unmapped_{lang}",
             on_pick=_pick_initiative,
             height=360,
+        )
+
+if my_projects is not None:
+    off_map = my_projects[my_projects.geometry.isna()]
+    with st.expander(t("mine.unmapped", lang, n=len(off_map))):
+        # Planner-typed text: shown as table cells only, never as Markdown or HTML.
+        st.dataframe(
+            user_data.unmapped_table(off_map, names, lang),
+            hide_index=True,
+            width="stretch",
+            key="sy_mine_unmapped",
         )
 
 # --- the sidebar, last -----------------------------------------------------------------------

@@ -831,3 +831,28 @@ STRINGS.update(
         "story.export.pdf": {"zh": "打印 PDF", "en": "Print PDF"},
     }
 )
+
+# --- the planner's own projects on the map (issue #5) ----------------------------------------
+STRINGS.update(
+    {
+        "mine.layer": {"zh": "我的数据", "en": "My data"},
+        "legend.mine": {"zh": "我的数据（黑边菱形）", "en": "My data (black-outlined diamond)"},
+        "mine.tooltip.status": {"zh": "状态：{status}", "en": "Status: {status}"},
+        "mine.tooltip.investment": {"zh": "投资：{value}", "en": "Investment: {value}"},
+        "mine.yi": {"zh": "{value} 亿元", "en": "{value} 亿元 (100 million CNY)"},
+        "mine.tooltip.source": {"zh": "来源：我的数据", "en": "Source: my data"},
+        "mine.shown": {
+            "zh": "我的数据：{n} 项符合筛选，其中 {mapped} 项有坐标、画在地图上（黑边菱形）。",
+            "en": "My data: {n} projects pass the filters; {mapped} have coordinates and are drawn "
+            "(black-outlined diamonds).",
+        },
+        "mine.unmapped": {
+            "zh": "我的数据中不在地图上的项目（{n} 项，无坐标）",
+            "en": "My projects not on the map ({n}, no coordinates)",
+        },
+        "mine.col.name": {"zh": "名称", "en": "Name"},
+        "mine.col.counties": {"zh": "县市区", "en": "Counties"},
+        "mine.col.status": {"zh": "状态", "en": "Status"},
+        "mine.col.investment": {"zh": "投资（亿元）", "en": "Investment (亿元)"},
+    }
+)

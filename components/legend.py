@@ -69,8 +69,10 @@ def legend_html(
     selected_county: bool = False,
     clustered_points: bool = False,
     measure_note: str = "",
+    mine: bool = False,
 ) -> str:
-    """The legend as escaped HTML: choropleth classes (+ no data), point symbols, lines."""
+    """The legend as escaped HTML: choropleth classes (+ no data), point symbols (and the
+    planner's own projects when ``mine``), lines."""
     sections = []
     rows = [f"<h4>{escape(choropleth.title)}</h4>"]
     colours = symbols.palette(choropleth.classes.k)
@@ -98,6 +100,13 @@ def legend_html(
         if clustered_points:
             rows.append(f'<div class="note">{escape(t("legend.cluster_marker", lang))}</div>')
         sections.append("<section>" + "".join(rows) + "</section>")
+
+    if mine:
+        label = escape(t("legend.mine", lang))
+        sections.append(
+            f"<section><h4>{escape(t('mine.layer', lang))}</h4>"
+            f'<div class="row">{symbols.mine_icon(16)}{label}</div></section>'
+        )
 
     kinds = [k for k in symbols.ROUTE_STYLE if k in set(route_kinds)]
     if kinds:

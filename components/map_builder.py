@@ -87,6 +87,8 @@ MAP_CSS = f"""
   border: 3px solid {symbols.SELECTED_COLOUR}; box-shadow: 0 0 0 2px #fff; }}
 .leaflet-tooltip {{ font-size: 12.5px; line-height: 1.45; max-width: 320px; white-space: normal; }}
 .leaflet-tooltip .sy-muted {{ color: #666; }}
+.sy-mine {{ background: none; border: none; }}
+.sy-mine svg {{ display: block; filter: drop-shadow(0 0 1px #fff); }}
 </style>
 """
 
@@ -829,6 +831,81 @@ def selection_layer(geometry: shapely.Geometry | None, lang: str) -> folium.Feat
                 "className": "sy-selected-line",
             },
         ).add_to(group)
+    return group
+
+
+# A "my data" point: the diamond icon, made once and shared by every point of the layer.
+_MINE_POINT = f"""
+(function () {{
+    var icon = null;
+    return function (feature, latlng) {{
+        if (!icon) {{
+            icon = L.divIcon({{className: "sy-mine", html: {json.dumps(symbols.mine_svg())},
+                               iconSize: [{symbols.POINT_ICON_PX}, {symbols.POINT_ICON_PX}],
+                               iconAnchor: [{symbols.POINT_ICON_PX // 2}, {symbols.POINT_ICON_PX // 2}]}});
+        }}
+        return L.marker(latlng, {{icon: icon, keyboard: false, riseOnHover: true}});
+    }};
+}})()
+"""
+
+_MINE_TOOLTIP = """
+function (feature, layer) {
+    layer.bindTooltip(feature.properties.tip, {direction: "top", offset: [0, -8]});
+}
+"""
+
+
+def _user_text(value: object) -> str:
+    """Planner-typed text for a tooltip: escaped, and unable to pose as a click token
+    (``[[county:…]]``, see map_events) when streamlit-folium returns the tooltip's text."""
+    return _e(value).replace("[[", "[\u200b[")
+
+
+def my_project_tooltip(row: Mapping, lang: str) -> str:
+    """A "my data" point's tooltip as escaped HTML: name, status, investment (亿元 or unknown)."""
+    status = row.get("status")
+    status_text = t(f"data.status.{status}" if status else "data.status.none", lang)
+    amount = row.get("investment_yi")
+    if amount is None or (isinstance(amount, float) and np.isnan(amount)):
+        amount_text = t("county.unknown", lang)
+    else:
+        amount_text = t("mine.yi", lang, value=f"{float(amount):,.2f}".rstrip("0").rstrip("."))
+    return "<br>".join(
+        [
+            f"<b>{_user_text(name_of(row, lang))}</b>",
+            _user_text(t("mine.tooltip.status", lang, status=status_text)),
+            _user_text(t("mine.tooltip.investment", lang, value=amount_text)),
+            f'<span class="sy-muted">{_e(t("mine.tooltip.source", lang))}</span>',
+        ]
+    )
+
+
+def my_projects_layer(projects: gpd.GeoDataFrame, basemap: str, lang: str) -> folium.FeatureGroup:
+    """The planner's projects that have coordinates as ONE GeoJSON layer of diamonds.
+
+    ``projects`` is WGS-84 and tagged (data.store.projects_geoframe); it is converted to the
+    basemap's datum here. Rows without a geometry are left out (the page lists them).
+    """
+    group = folium.FeatureGroup(name=t("mine.layer", lang))
+    located = projects[projects.geometry.notna() & ~projects.geometry.is_empty]
+    if located.empty:
+        return group
+    located = for_view(located, basemap)
+    columns = ["project_id", "name_zh", "name_en", "status", "investment_yi"]
+    features = [
+        _point_feature(
+            point.x, point.y, {"id": _e(row["project_id"]), "tip": my_project_tooltip(row, lang)}
+        )
+        for row, point in zip(located[columns].to_dict("records"), located.geometry, strict=True)
+    ]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="my-projects",
+        pointToLayer=JsCode(_MINE_POINT),
+        on_each_feature=JsCode(_MINE_TOOLTIP),
+        control=False,
+    ).add_to(group)
     return group
 
 

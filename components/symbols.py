@@ -158,3 +158,29 @@ def category_icon(category: str, size: int = 16, alt: str = "") -> str:
         f'<img src="data:image/svg+xml;base64,{data}" width="{size}" height="{size}" '
         f'alt="{escape(alt, quote=True)}" style="vertical-align:-3px">'
     )
+
+
+# The planner's own projects ("my data"): a black-outlined diamond, unlike every category symbol.
+MINE_FILL = "#ffd23f"
+_MINE_SHAPE = (
+    '<polygon points="10,1.2 18.8,10 10,18.8 1.2,10" '
+    f'fill="{MINE_FILL}" stroke="#000000" stroke-width="2" stroke-linejoin="round"/>'
+)
+
+
+def mine_svg(size: int = POINT_ICON_PX) -> str:
+    """The inline SVG of a "my data" point."""
+    return f'<svg width="{size}" height="{size}" viewBox="0 0 20 20" aria-hidden="true">{_MINE_SHAPE}</svg>'
+
+
+def mine_icon(size: int = 16, alt: str = "") -> str:
+    """The "my data" symbol as an <img> with an SVG data URI (for the legend)."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20" viewBox="0 0 20 20">'
+        f"{_MINE_SHAPE}</svg>"
+    )
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (
+        f'<img src="data:image/svg+xml;base64,{data}" width="{size}" height="{size}" '
+        f'alt="{escape(alt, quote=True)}" style="vertical-align:-3px">'
+    )

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from components.i18n import name_of, t
 from components.search import build_index
 from components.view_state import Filters
 from data.store import investment_by_county
@@ -92,3 +93,24 @@ def has_amounts(projects: pd.DataFrame, annotations: pd.DataFrame) -> bool:
     return bool(
         projects["investment_yi"].notna().any() or annotations["investment_yi"].notna().any()
     )
+
+
+def unmapped_table(projects: pd.DataFrame, county_names: dict[str, str], lang: str) -> pd.DataFrame:
+    """The user projects without coordinates as a small table: name, counties, status, 亿元."""
+    sep = t("list.sep", lang)
+    rows = [
+        {
+            t("mine.col.name", lang): name_of(row, lang),
+            t("mine.col.counties", lang): sep.join(
+                county_names.get(code, code) for code in split_counties(row.get("counties"))
+            )
+            or t("precision.citywide", lang),
+            t("mine.col.status", lang): t(
+                f"data.status.{row['status']}" if row.get("status") else "data.status.none", lang
+            ),
+            t("mine.col.investment", lang): row.get("investment_yi"),
+        }
+        for row in projects.to_dict("records")
+    ]
+    columns = [t(f"mine.col.{c}", lang) for c in ("name", "counties", "status", "investment")]
+    return pd.DataFrame(rows, columns=columns)

@@ -109,3 +109,31 @@ def test_a_bad_initiatives_file_is_a_message_not_a_crash(tmp_path, monkeypatch):
     at = run()
     assert not at.exception
     assert "bad.geojson" in at.error[0].value
+
+
+def test_source_mine_draws_the_planners_project(tmp_path, monkeypatch):
+    """`?source=mine` over a temporary store with one located project: no exception, the
+    project is one extra map layer, in the legend, and its name never reaches Markdown/HTML."""
+    from data import importer
+    from data.store import open_store
+
+    monkeypatch.setenv("SHAOYANG_DATA_DIR", str(tmp_path))
+    for name in ("DATABASE_URL", "SHAOYANG_READ_ONLY", "SHAOYANG_EDIT_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    store = open_store()
+    plan = importer.plan_import(
+        "项目名称,县市区,经度,纬度,总投资,状态\n<b>邵东测试园</b>,邵东市,111.74,27.25,12.5亿元,在建\n".encode(),
+        "mine.csv",
+        existing=store.existing(),
+    )
+    assert plan.ok, [p.line("en") for p in plan.problems]
+    store.apply_import(plan, actor="test")
+
+    at = run(source="mine")
+    assert not at.exception
+    assert at.segmented_control(key="map_source").value == "mine"
+    assert param(at, "source") == "mine"
+    assert any("1 项符合筛选，其中 1 项有坐标" in c.value for c in at.caption)
+    assert "我的数据（黑边菱形）" in html_of(at)
+    assert "<b>邵东测试园</b>" not in html_of(at)
+    assert "<b>邵东测试园" not in "\n".join(m.value for m in at.markdown)

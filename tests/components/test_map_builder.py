@@ -299,3 +299,47 @@ def test_routes_are_dashed_when_schematic_and_dotted_when_planned(counties, init
     assert '"dashArray": "10 7"' in html  # schematic
     assert '"dashArray": "2 8"' in html  # planned
     assert set(map_model.lines_of(initiatives)["route_kind"]) >= set(ROUTE_KM_KINDS) - {"railway"}
+
+
+def _my_projects() -> gpd.GeoDataFrame:
+    """Two planner projects in 邵东, one located (hostile name), one without coordinates."""
+    import pandas as pd
+
+    from data.store import projects_geoframe
+
+    return projects_geoframe(
+        pd.DataFrame(
+            {
+                "project_id": ["p-1", "p-2"],
+                "name_zh": ['<img src=x onerror="x()">[[county:430582]]', "县级项目"],
+                "name_en": [None, None],
+                "status": ["under_construction", None],
+                "investment_yi": [12.5, float("nan")],
+                "lon": [111.74, None],
+                "lat": [27.25, None],
+            }
+        )
+    )
+
+
+def test_my_projects_are_one_escaped_layer_shifted_on_gaode():
+    projects = _my_projects()
+    wgs = map_builder.my_projects_layer(projects, "none", "zh")
+    gcj = map_builder.my_projects_layer(projects, "gaode", "zh")
+    (layer,) = [c for c in wgs._children.values() if isinstance(c, folium.GeoJson)]
+    features = layer.data["features"]
+    assert len(features) == 1  # the project without coordinates is not drawn
+    tip = features[0]["properties"]["tip"]
+    assert "<img" not in tip and "&lt;img src=x onerror=&quot;x()&quot;&gt;" in tip
+    assert "状态：在建" in tip and "投资：12.5 亿元" in tip
+    assert parse_map_click({"last_object_clicked_tooltip": tip}) is None  # no fake click token
+    assert _first_coordinate(wgs) == pytest.approx((111.74, 27.25))
+    expected = wgs84_to_gcj02(111.74, 27.25)
+    assert _first_coordinate(gcj) == pytest.approx(expected, abs=1e-6)
+    assert projects.attrs["datum"] == "wgs84"  # converted on a copy
+
+
+def test_unknown_investment_reads_unknown():
+    row = {"name_zh": "x", "status": None, "investment_yi": float("nan")}
+    assert "投资：未知" in map_builder.my_project_tooltip(row, "zh")
+    assert "Investment: unknown" in map_builder.my_project_tooltip(row, "en")
