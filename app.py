@@ -13,6 +13,7 @@ from streamlit_folium import st_folium
 from components import cards, legend, map_builder, map_model, sidebar, symbols, user_data
 from components.i18n import t
 from components.map_events import RETURNED_OBJECTS, parse_map_click
+from components.map_view import county_investment
 from components.offline_assets import ensure_vendor_files
 from components.view_state import Selection, filter_mask
 from data import cached
@@ -82,6 +83,9 @@ choropleth = map_model.choropleth(
     area_km2=area_km2,
     categories=state.filters.categories,
     lang=lang,
+    investment=county_investment(state.filters, filtered["id"])
+    if state.measure == "investment"
+    else None,
 )
 clusters = map_model.clusters_by_county(filtered, lang)
 target = map_model.selection_target(state.selection, initiatives, adcodes)
@@ -253,7 +257,7 @@ if my_projects is not None:
     with st.expander(t("mine.unmapped", lang, n=len(off_map))):
         # Planner-typed text: shown as table cells only, never as Markdown or HTML.
         st.dataframe(
-            user_data.unmapped_table(off_map, names, lang),
+            user_data.projects_table(off_map, names, lang),
             hide_index=True,
             width="stretch",
             key="sy_mine_unmapped",

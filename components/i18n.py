@@ -856,3 +856,24 @@ STRINGS.update(
         "mine.col.investment": {"zh": "投资（亿元）", "en": "Investment (亿元)"},
     }
 )
+
+# --- the investment measure (planners' own amounts) ----------------------------------------------
+STRINGS.update(
+    {
+        "measure.investment": {"zh": "我的数据：投资额", "en": "My data: investment"},
+        "unit.investment": {"zh": "亿元", "en": "100 million yuan (亿元)"},
+        "measure.note.investment": {
+            "zh": "金额来自“数据”页录入或标注的项目（亿元），报告本身未给出任何项目金额。跨县与全市性项目的金额不拆分到县；没有填报金额的县显示为无数据，不是零。",
+            "en": "Amounts come from projects entered or annotated on the Data page (亿元); the report itself states none. "
+            "Amounts of multi-county and city-wide items are not split between counties; a county with no stated amount shows as no data, not zero.",
+        },
+    }
+)
+STRINGS.update(
+    {
+        "county.mine": {
+            "zh": "我的数据：本县的项目（{n}）",
+            "en": "My data: projects in this county ({n})",
+        }
+    }
+)

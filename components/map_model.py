@@ -21,7 +21,7 @@ from geo.choropleth import ROUTE_KM_KINDS, classify, county_counts, measure_valu
 
 CLUSTER = "industry_cluster"
 ENTERPRISE = "enterprise"
-DECIMALS = {"count": 0, "per_100k": 2, "per_1000km2": 2, "route_km": 1}
+DECIMALS = {"count": 0, "per_100k": 2, "per_1000km2": 2, "route_km": 1, "investment": 2}
 
 
 def points_of(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -54,6 +54,7 @@ def choropleth(
     area_km2: Mapping[str, float | None],
     categories: Sequence[str],
     lang: str,
+    investment: Mapping[str, float] | None = None,
 ) -> Choropleth:
     """The chosen measure over the filtered initiatives, classed with Fisher-Jenks."""
     counts = county_counts(filtered["counties"], adcodes)
@@ -65,6 +66,7 @@ def choropleth(
         population=population,
         area_km2=area_km2,
         route_km=route_km_sum(route_km, built, adcodes),
+        investment=investment,
     )
     return Choropleth(
         values=values,
@@ -72,7 +74,7 @@ def choropleth(
         label=measure_label(measure, categories, lang),
         unit=t(f"unit.{measure}", lang),
         decimals=DECIMALS[measure],
-        unit_in_title=measure in ("count", "route_km"),
+        unit_in_title=measure in ("count", "route_km", "investment"),
     )
 
 

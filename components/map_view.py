@@ -6,15 +6,30 @@ the exports, so that a story step, its HTML export and its print all show the sa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
 
-from components import legend, map_builder, map_model, symbols
+from components import legend, map_builder, map_model, symbols, user_data
 from components.i18n import t
 from components.page_frame import apply_filters
-from components.view_state import ViewState
+from components.view_state import Filters, ViewState
 from data import cached
+from data.store import open_store
+
+
+def county_investment(filters: Filters, initiative_ids: Iterable[str]) -> dict[str, float]:
+    """Stated 亿元 per county from the planner's store, under the filters.
+
+    Amounts of multi-county and city-wide items are left out, not split by a rule the data
+    does not state; a county with no stated amount is absent (unknown, not zero).
+    """
+    store = open_store()
+    totals = user_data.filtered_investment(
+        store.projects_frame(), store.annotations_frame(), filters, initiative_ids
+    )
+    return {key: amount for key, amount in totals.items() if key.isdigit()}
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,9 @@ def map_view(state: ViewState, version: str, initiatives: gpd.GeoDataFrame) -> M
         area_km2=area_km2,
         categories=state.filters.categories,
         lang=state.lang,
+        investment=county_investment(state.filters, filtered["id"])
+        if state.measure == "investment"
+        else None,
     )
     points = map_model.points_of(filtered)
     routes = map_model.lines_of(filtered)

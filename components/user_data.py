@@ -95,8 +95,8 @@ def has_amounts(projects: pd.DataFrame, annotations: pd.DataFrame) -> bool:
     )
 
 
-def unmapped_table(projects: pd.DataFrame, county_names: dict[str, str], lang: str) -> pd.DataFrame:
-    """The user projects without coordinates as a small table: name, counties, status, 亿元."""
+def projects_table(projects: pd.DataFrame, county_names: dict[str, str], lang: str) -> pd.DataFrame:
+    """User projects as a small plain table: name, counties, status, 亿元."""
     sep = t("list.sep", lang)
     rows = [
         {

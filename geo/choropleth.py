@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MEASURES = ("count", "per_100k", "per_1000km2", "route_km")
+MEASURES = ("count", "per_100k", "per_1000km2", "route_km", "investment")
 PER_RESIDENTS = 100_000
 PER_AREA_KM2 = 1_000
 # Built lines only: a rail service runs on existing track and an industrial corridor is a zone,
@@ -55,8 +55,13 @@ def measure_values(
     population: Mapping[str, float | None],
     area_km2: Mapping[str, float | None],
     route_km: Mapping[str, float] | None = None,
+    investment: Mapping[str, float] | None = None,
 ) -> dict[str, float | None]:
-    """The value of ``measure`` per county; ``None`` where its denominator is unknown."""
+    """The value of ``measure`` per county; ``None`` where its denominator is unknown.
+
+    ``investment`` (亿元 per county, from the planner's own data) has no value for a county
+    where nobody stated an amount: that is unknown, not zero.
+    """
     if measure == "count":
         return {adcode: float(n) for adcode, n in counts.items()}
     if measure == "per_100k":
@@ -74,6 +79,11 @@ def measure_values(
     if measure == "route_km":
         route_km = route_km or {}
         return {adcode: float(route_km.get(adcode, 0.0)) for adcode in counts}
+    if measure == "investment":
+        investment = investment or {}
+        return {
+            adcode: float(investment[adcode]) if adcode in investment else None for adcode in counts
+        }
     raise ValueError(f"unknown measure {measure!r}; expected one of {MEASURES}")
 
 

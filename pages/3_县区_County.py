@@ -8,14 +8,15 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from components import cards, legend, map_builder, map_model, sidebar
+from components import cards, legend, map_builder, map_model, sidebar, user_data
 from components.i18n import name_of, t
 from components.map_view import map_view
 from components.navigation import show_in_report_button
 from components.page_frame import open_page
-from components.view_state import Selection
+from components.view_state import Filters, Selection
 from data import cached
 from data.report import load_report
+from data.store import open_store
 
 st.set_page_config(page_title="县区 County · 邵阳项目地图", page_icon="🏙️", layout="wide")
 
@@ -88,6 +89,16 @@ for category, group in touching.groupby("category", sort=True):
                 + "</blockquote></div>"
             )
             show_in_report_button(item_id, lang, key=f"sy_county_reader_{item_id}")
+
+try:
+    mine = user_data.filtered_projects(
+        open_store().projects_frame(), Filters(counties=(adcode,)), apply_search=False
+    )
+except Exception:  # noqa: BLE001 — the store is optional here: the profile shows without it
+    mine = None
+if mine is not None and len(mine):
+    st.markdown(f"**{t('county.mine', lang, n=len(mine))}**")
+    st.dataframe(user_data.projects_table(mine, names, lang), hide_index=True, width="stretch")
 
 clusters_column, routes_column = st.columns(2, gap="medium")
 with clusters_column:

@@ -137,3 +137,28 @@ def test_source_mine_draws_the_planners_project(tmp_path, monkeypatch):
     assert "我的数据（黑边菱形）" in html_of(at)
     assert "<b>邵东测试园</b>" not in html_of(at)
     assert "<b>邵东测试园" not in "\n".join(m.value for m in at.markdown)
+
+
+def test_investment_measure_colours_only_counties_with_stated_amounts(tmp_path, monkeypatch):
+    """measure=investment: 邵东 gets its 12.5 亿元; every other county is no data, never 0."""
+    from components.map_view import county_investment
+    from components.view_state import Filters
+    from data import importer
+    from data.store import open_store
+
+    monkeypatch.setenv("SHAOYANG_DATA_DIR", str(tmp_path))
+    for name in ("DATABASE_URL", "SHAOYANG_READ_ONLY", "SHAOYANG_EDIT_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    store = open_store()
+    plan = importer.plan_import(
+        "项目名称,县市区,总投资,状态\n邵东产业园,邵东市,12.5亿元,在建\n跨县项目,邵东市;新宁县,3亿元,谋划\n".encode(),
+        "mine.csv",
+        existing=store.existing(),
+    )
+    assert plan.ok, [p.line("en") for p in plan.problems]
+    store.apply_import(plan, actor="test")
+
+    assert county_investment(Filters(), []) == {"430582": 12.5}
+    at = run(measure="investment")
+    assert not at.exception
+    assert "亿元" in html_of(at)

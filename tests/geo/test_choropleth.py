@@ -60,3 +60,11 @@ def test_few_distinct_values_make_few_classes():
     classes = classify({"a": 0.0, "b": 0.0, "c": 7.0})
     assert classes.upper == (0.0, 7.0)
     assert classify({"a": None}).k == 0
+
+
+def test_investment_is_unknown_where_no_amount_was_stated():
+    from geo.choropleth import measure_values
+
+    counts = {"430582": 3, "430528": 1}
+    values = measure_values("investment", counts, population={}, area_km2={}, investment={"430582": 12.5})
+    assert values == {"430582": 12.5, "430528": None}

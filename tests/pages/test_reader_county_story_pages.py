@@ -105,3 +105,23 @@ def test_story_overview_shows_the_report_targets():
     table = at.dataframe[0].value
     assert len(table) == 11
     assert table.iloc[0, 1] == "6.5%"
+
+
+def test_county_page_lists_the_planners_projects_in_that_county(tmp_path, monkeypatch):
+    from data import importer
+    from data.store import open_store
+
+    monkeypatch.setenv("SHAOYANG_DATA_DIR", str(tmp_path))
+    for name in ("DATABASE_URL", "SHAOYANG_READ_ONLY", "SHAOYANG_EDIT_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    store = open_store()
+    plan = importer.plan_import(
+        "项目名称,县市区,总投资\n武冈卤菜园,武冈市,2亿元\n".encode(),
+        "mine.csv",
+        existing=store.existing(),
+    )
+    assert plan.ok
+    store.apply_import(plan, actor="test")
+    at = run(COUNTY, county="430581")
+    assert "我的数据：本县的项目（1）" in markdown(at)
+    assert "武冈卤菜园" in at.dataframe[0].value.to_string()
