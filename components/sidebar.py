@@ -20,6 +20,7 @@ from components.view_state import (
     ALL_QUERY_PARAMS,
     BASEMAPS,
     FILTER_VOCABULARY,
+    QP_LANG,
     QP_SELECTION,
     Filters,
     Selection,
@@ -60,6 +61,28 @@ def _seed_from_url() -> None:
         st.session_state[KEY[name]] = list(getattr(state.filters, name))
     st.session_state[SELECTION_KEY] = state.selection
     st.session_state[SEEDED_KEY] = True
+
+
+def _language_widget() -> str:
+    lang = st.segmented_control(
+        t("lang.label", current_lang()),
+        LANGS,
+        key=KEY["lang"],
+        format_func=LANG_LABELS.get,
+        required=True,
+        **_PERSIST,
+    )
+    return lang if lang in LANGS else "zh"
+
+
+def language_switch() -> str:
+    """For pages without the filters (story, data): only the language, shared with the rest."""
+    _seed_from_url()
+    with st.sidebar:
+        lang = _language_widget()
+    if st.query_params.get(QP_LANG) != lang:
+        st.query_params[QP_LANG] = lang
+    return lang
 
 
 def current_lang() -> str:
@@ -158,15 +181,7 @@ def draw_sidebar(
     """
     _seed_from_url()
     with st.sidebar:
-        lang = st.segmented_control(
-            t("lang.label", current_lang()),
-            LANGS,
-            key=KEY["lang"],
-            format_func=LANG_LABELS.get,
-            required=True,
-            **_PERSIST,
-        )
-        lang = lang if lang in LANGS else "zh"
+        lang = _language_widget()
         names = {a: n.get(lang) or n.get("zh", a) for a, n in county_names.items()}
 
         query = st.text_input(

@@ -27,22 +27,7 @@ COUNTY_KEY = "sy_story_county"
 
 version, initiatives = cached.current_initiatives()
 county_names = cached.county_names()
-if sidebar.KEY["lang"] not in st.session_state:
-    st.session_state[sidebar.KEY["lang"]] = (
-        st.query_params.get("lang") if st.query_params.get("lang") in ("zh", "en") else "zh"
-    )
-lang = sidebar.current_lang()
-with st.sidebar:
-    lang = (
-        st.segmented_control(
-            t("lang.label", lang),
-            ("zh", "en"),
-            key=sidebar.KEY["lang"],
-            format_func={"zh": "中文", "en": "English"}.get,
-            required=True,
-        )
-        or "zh"
-    )
+lang = sidebar.language_switch()
 names = {adcode: pair[lang] for adcode, pair in county_names.items()}
 
 if STEP_KEY not in st.session_state:

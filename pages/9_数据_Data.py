@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components.i18n import LANGS, t
+from components import sidebar
+from components.i18n import t
 from data import export, importer
 from data.store import ConflictError, NotFoundError, ReadOnlyError, StoreError, open_store
 
@@ -24,10 +25,10 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "data" / "templates"
 STATUS_OPTIONS = (None, *importer.STATUSES)
 FORM_FIELDS = ("status", "investment_yi", "start_date", "end_date", "responsible_unit", "note")
 
-lang = st.query_params.get("lang", "zh")
-lang = lang if lang in LANGS else "zh"
-
-st.set_page_config(page_title=t("data.page_title", lang), page_icon="🗂️", layout="wide")
+st.set_page_config(
+    page_title=t("data.page_title", sidebar.current_lang()), page_icon="🗂️", layout="wide"
+)
+lang = sidebar.language_switch()
 store = open_store()
 
 if "data_session" not in st.session_state:
