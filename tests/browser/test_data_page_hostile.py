@@ -7,21 +7,17 @@ is opened, and the test fails if any dialog (alert) fires or an injected element
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import start_app, stop_app
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "9_数据_Data.py"
-CHROMIUM = "/usr/bin/chromium"
 
 PAYLOADS = [
     "<script>alert('name')</script>",
@@ -34,18 +30,9 @@ PAYLOADS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`streamlit run` of the Data page over a store full of hostile text; yields its URL."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    pytest.importorskip("playwright.sync_api")
     from data import importer
     from data.store import ProjectStore
 
@@ -64,68 +51,35 @@ def server(tmp_path_factory):
     )
     store.close()
 
-    port = free_port()
-    env = {**os.environ, "SHAOYANG_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
-    env.pop("DATABASE_URL", None)
-    log = (data_dir / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PAGE), "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(
-                    "streamlit did not start:\n" + (data_dir / "server.log").read_text()
-                )
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
-        if hasattr(sys, "last_value"):
-            print((data_dir / "server.log").read_text())
+    app = start_app(
+        data_dir / "server.log",
+        env={"SHAOYANG_DATA_DIR": str(data_dir), "DATABASE_URL": ""},
+        script=str(PAGE),
+    )
+    yield app.url.rstrip("/")
+    stop_app(app)
 
 
-def test_no_script_runs_anywhere_on_the_data_page(server):
-    from playwright.sync_api import sync_playwright
-
+def test_no_script_runs_anywhere_on_the_data_page(server, browser):
     dialogs: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        page = browser.new_page()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(f"{server}/?lang=zh")
         page.get_by_text("我的项目数据").first.wait_for(timeout=30_000)
         for tab in ("我的项目", "补充报告条目", "修改记录", "导出", "导入"):
             page.get_by_role("tab", name=tab).click()
-            page.wait_for_timeout(500)
+            expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true")
             # Open every select list on the tab so that its options are rendered too.
             for box in page.locator("[data-testid='stSelectbox']").all():
                 if box.is_visible():
                     box.click()
+                    # Give the list a moment to render its options (the hostile text), if it opens.
                     page.wait_for_timeout(200)
                     page.keyboard.press("Escape")
         page.get_by_role("tab", name="我的项目").click()
-        page.wait_for_timeout(500)
+        expect(page.get_by_role("tab", name="我的项目")).to_have_attribute("aria-selected", "true")
         injected = page.evaluate(
             """() => ({
                 images: document.querySelectorAll('img[src="x"], svg[onload]').length,
@@ -138,7 +92,8 @@ def test_no_script_runs_anywhere_on_the_data_page(server):
         values = page.locator("input[type='text'], textarea").evaluate_all(
             "els => els.map(e => e.value)"
         )
-        browser.close()
+    finally:
+        context.close()
     assert dialogs == []
     assert injected == {"images": 0, "scripts": 0, "jsLinks": 0, "bold": 0}
     assert any(
