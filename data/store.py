@@ -829,27 +829,7 @@ class ProjectStore:
         return pd.concat(frames, ignore_index=True)
 
 
-PROJECT_FRAME_COLUMNS = (
-    "project_id",
-    "name_zh",
-    "name_en",
-    "counties",
-    "town",
-    "lon",
-    "lat",
-    "precision",
-    "location_source",
-    "category",
-    "status",
-    "investment_yi",
-    "start_date",
-    "end_date",
-    "responsible_unit",
-    "note",
-    "version",
-    "updated_at",
-    "updated_by",
-)
+PROJECT_FRAME_COLUMNS = ("project_id", *PROJECT_FIELDS, "version", "updated_at", "updated_by")
 ANNOTATION_FRAME_COLUMNS = (
     "initiative_id",
     "name_zh",
