@@ -877,3 +877,14 @@ STRINGS.update(
         }
     }
 )
+STRINGS.update(
+    {
+        "nav.map": {"zh": "地图", "en": "Map"},
+        "nav.report": {"zh": "报告原文", "en": "The report"},
+        "nav.county": {"zh": "县区概况", "en": "County profile"},
+        "nav.balance": {"zh": "区域均衡", "en": "Regional balance"},
+        "nav.explorer": {"zh": "项目表", "en": "Explorer"},
+        "nav.story": {"zh": "故事模式", "en": "Story"},
+        "nav.data": {"zh": "我的数据", "en": "My data"},
+    }
+)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from components.cards import md_escape
 from components.i18n import LANGS, t
@@ -63,6 +64,30 @@ def _seed_from_url() -> None:
     st.session_state[SEEDED_KEY] = True
 
 
+# The app's pages in the order of the sidebar menu: (file, label key, icon). Streamlit's own menu
+# is hidden (.streamlit/config.toml) because it would label the home page "app", in no language.
+PAGES = (
+    ("app.py", "nav.map", ":material/map:"),
+    ("pages/2_报告_Report.py", "nav.report", ":material/article:"),
+    ("pages/3_县区_County.py", "nav.county", ":material/location_city:"),
+    ("pages/4_均衡_Balance.py", "nav.balance", ":material/balance:"),
+    ("pages/5_项目表_Explorer.py", "nav.explorer", ":material/table:"),
+    ("pages/6_故事_Story.py", "nav.story", ":material/slideshow:"),
+    ("pages/9_数据_Data.py", "nav.data", ":material/database:"),
+)
+
+
+def _page_menu(lang: str) -> None:
+    for page, key, icon in PAGES:
+        try:
+            st.page_link(page, label=t(key, lang), icon=icon)
+        except StreamlitAPIException:
+            # Only when a page runs on its own (AppTest.from_file of one page): the app's
+            # other pages are not registered then. Under `streamlit run app.py` all are.
+            continue
+    st.divider()
+
+
 def _language_widget() -> str:
     lang = st.segmented_control(
         t("lang.label", current_lang()),
@@ -79,6 +104,7 @@ def language_switch() -> str:
     """For pages without the filters (story, data): only the language, shared with the rest."""
     _seed_from_url()
     with st.sidebar:
+        _page_menu(current_lang())
         lang = _language_widget()
     if st.query_params.get(QP_LANG) != lang:
         st.query_params[QP_LANG] = lang
@@ -181,6 +207,7 @@ def draw_sidebar(
     """
     _seed_from_url()
     with st.sidebar:
+        _page_menu(current_lang())
         lang = _language_widget()
         names = {a: n.get(lang) or n.get("zh", a) for a, n in county_names.items()}
 

@@ -73,7 +73,7 @@ following.button(
 )
 progress.progress((index + 1) / len(STEPS))
 
-map_column, card_column = st.columns([3, 1], gap="medium")
+map_column, card_column = st.columns([5, 2], gap="medium")
 with card_column:
     if step.spotlight:
         st.selectbox(

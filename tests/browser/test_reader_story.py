@@ -131,3 +131,20 @@ def test_show_in_report_from_a_map_card_opens_the_reader_at_its_sentence(page):
     selected = frame.locator("mark.selected")
     expect(selected).to_have_count(1)
     expect(selected).to_contain_text("城步打造“中国南方乳业之都”")
+
+
+def test_the_page_menu_is_in_the_ui_language_and_moves_between_pages(page):
+    page.goto(f"{page.app.url}?lang=en")
+    map_frame(page)
+    links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
+    expect(links).to_have_count(7)
+    assert (
+        page.locator('[data-testid="stSidebarNav"]').count() == 0
+    )  # Streamlit's own, unlabelled menu
+    expect(links.first).to_contain_text("Map")
+    page.get_by_role("link", name="The report").click()
+    page.wait_for_url(f"**/{READER}*")
+    _reader_frame(page)
+    expect(
+        page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').nth(1)
+    ).to_contain_text("The report")
