@@ -39,6 +39,7 @@ import numpy as np
 import shapely
 
 from data.schema import CATEGORIES
+from geo.datum import bd09_to_gcj02, gcj02_to_wgs84
 
 DATA_DIR = Path(__file__).resolve().parent
 INITIATIVES_PATH = DATA_DIR / "initiatives.geojson"
@@ -961,42 +962,11 @@ def parse_coordinate(cell: Any) -> float | None:
 
 
 # --------------------------------------------------------------------------- datums
-
-_X_PI = math.pi * 3000.0 / 180.0
-
-
-def gcj02_to_bd09(lon, lat):
-    """GCJ-02 (lon, lat) -> BD-09 (lon, lat), the public Baidu formula (numpy-vectorised)."""
-    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    z = np.hypot(lon, lat) + 0.00002 * np.sin(lat * _X_PI)
-    theta = np.arctan2(lat, lon) + 0.000003 * np.cos(lon * _X_PI)
-    return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006
-
-
-def bd09_to_gcj02(lon, lat):
-    """BD-09 (lon, lat) -> GCJ-02 (lon, lat): the closed-form inverse, then refined until the
-    forward formula reproduces the input to 1e-10 degrees."""
-    b_lon, b_lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    x, y = b_lon - 0.0065, b_lat - 0.006
-    z = np.hypot(x, y) - 0.00002 * np.sin(y * _X_PI)
-    theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)
-    g_lon, g_lat = z * np.cos(theta), z * np.sin(theta)
-    for _ in range(5):
-        f_lon, f_lat = gcj02_to_bd09(g_lon, g_lat)
-        err_lon, err_lat = f_lon - b_lon, f_lat - b_lat
-        g_lon, g_lat = g_lon - err_lon, g_lat - err_lat
-        if (
-            np.nanmax(np.abs(np.concatenate([np.ravel(err_lon), np.ravel(err_lat)])), initial=0.0)
-            < 1e-10
-        ):
-            break
-    return g_lon, g_lat
+# The transforms themselves are in geo/datum.py.
 
 
 def to_wgs84(lon, lat, datum: str):
     """(lon, lat) arrays in `datum` -> WGS-84 arrays."""
-    from geo.datum import gcj02_to_wgs84
-
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     if datum == "wgs84":
         return lon, lat

@@ -12,6 +12,7 @@ import pytest
 
 from data import importer
 from data.importer import Existing, Problem, plan_import
+from geo import datum
 
 
 def csv_plan(text: str, encoding: str = "utf-8", **kwargs) -> importer.ImportPlan:
@@ -351,14 +352,14 @@ def test_gcj02_row_datum_is_converted():
 
 def test_bd09_round_trip_and_conversion():
     lon, lat = np.array([111.44439660708835, 110.5]), np.array([27.220718937598154, 26.4])
-    b_lon, b_lat = importer.gcj02_to_bd09(lon, lat)
+    b_lon, b_lat = datum.gcj02_to_bd09(lon, lat)
     # Baidu adds roughly +0.0065 lon, +0.006 lat around here.
     assert np.all(np.abs(b_lon - lon - 0.0065) < 0.001) and np.all(
         np.abs(b_lat - lat - 0.006) < 0.001
     )
-    g_lon, g_lat = importer.bd09_to_gcj02(b_lon, b_lat)
+    g_lon, g_lat = datum.bd09_to_gcj02(b_lon, b_lat)
     assert np.max(np.abs(g_lon - lon)) < 1e-9 and np.max(np.abs(g_lat - lat)) < 1e-9
-    bd = importer.gcj02_to_bd09(111.44439660708835, 27.220718937598154)
+    bd = datum.gcj02_to_bd09(111.44439660708835, 27.220718937598154)
     project = one_project(f"项目名称,经度,纬度,坐标系\n站,{float(bd[0])!r},{float(bd[1])!r},百度\n")
     assert project.lon == pytest.approx(111.43877780268987, abs=1e-6)
     assert project.location_source == "coordinates (bd09 -> wgs84)"
