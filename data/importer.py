@@ -12,7 +12,7 @@ A row is one of
   responsible unit and note for an item the report names. The report keeps its location.
 
 Coordinates are stored in WGS-84: ``gcj02`` is converted with ``geo.datum``, ``bd09`` (Baidu)
-first to GCJ-02 with the public Baidu formula here, then to WGS-84.
+first to GCJ-02 with the public Baidu formula (also in ``geo.datum``), then to WGS-84.
 """
 
 from __future__ import annotations
