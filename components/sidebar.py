@@ -223,46 +223,24 @@ def draw_sidebar(
             _search_results(results, lang, names)
 
         st.subheader(t("sidebar.filters", lang))
-        counties = st.multiselect(
-            t("sidebar.counties", lang),
-            FILTER_VOCABULARY["counties"],
-            key=KEY["counties"],
-            format_func=lambda a: names.get(a, a),
-            placeholder=t("sidebar.all", lang),
-            **_PERSIST,
-        )
-        categories = st.multiselect(
-            t("sidebar.categories", lang),
-            FILTER_VOCABULARY["categories"],
-            key=KEY["categories"],
-            format_func=lambda c: t(f"category.{c}", lang),
-            placeholder=t("sidebar.all", lang),
-            **_PERSIST,
-        )
-        sections = st.multiselect(
-            t("sidebar.sections", lang),
-            FILTER_VOCABULARY["sections"],
-            key=KEY["sections"],
-            format_func=lambda s: t(f"section.{s}", lang),
-            placeholder=t("sidebar.all", lang),
-            **_PERSIST,
-        )
-        precisions = st.multiselect(
-            t("sidebar.precisions", lang),
-            FILTER_VOCABULARY["precisions"],
-            key=KEY["precisions"],
-            format_func=lambda p: t(f"precision.{p}", lang),
-            placeholder=t("sidebar.all", lang),
-            **_PERSIST,
-        )
-        commitments = st.multiselect(
-            t("sidebar.commitments", lang),
-            FILTER_VOCABULARY["commitments"],
-            key=KEY["commitments"],
-            format_func=lambda c: t(f"commitment.{c}", lang),
-            placeholder=t("sidebar.all", lang),
-            **_PERSIST,
-        )
+        labels = {
+            "counties": lambda a: names.get(a, a),
+            "categories": lambda c: t(f"category.{c}", lang),
+            "sections": lambda s: t(f"section.{s}", lang),
+            "precisions": lambda p: t(f"precision.{p}", lang),
+            "commitments": lambda c: t(f"commitment.{c}", lang),
+        }
+        chosen = {
+            name: st.multiselect(
+                t(f"sidebar.{name}", lang),
+                FILTER_VOCABULARY[name],
+                key=KEY[name],
+                format_func=label,
+                placeholder=t("sidebar.all", lang),
+                **_PERSIST,
+            )
+            for name, label in labels.items()
+        }
         st.button(t("sidebar.reset", lang), on_click=_clear_filters, key="sy_reset")
 
         st.divider()
@@ -284,11 +262,7 @@ def draw_sidebar(
         st.caption(t("sidebar.share", lang))
 
     filters = Filters(
-        counties=_ordered(counties, "counties"),
-        categories=_ordered(categories, "categories"),
-        sections=_ordered(sections, "sections"),
-        precisions=_ordered(precisions, "precisions"),
-        commitments=_ordered(commitments, "commitments"),
+        **{name: _ordered(values, name) for name, values in chosen.items()},
         query=(query or "").strip(),
     )
     state = ViewState(

@@ -818,19 +818,28 @@ _STATUS_WORDS = {
 _STATUS_LOOKUP = {_key(word): status for status, words in _STATUS_WORDS.items() for word in words}
 
 
-def parse_status(cell: Any) -> str | None:
-    """planned / under_construction / completed from English or Chinese (谋划/在建/建成...)."""
+def _lookup(
+    cell: Any, table: Mapping[str, str], code: str, want_zh: str, want_en: str
+) -> str | None:
+    """The vocabulary value a cell names (None for an empty cell); a CellError otherwise."""
     text = cell_text(cell)
     if not text:
         return None
-    status = _STATUS_LOOKUP.get(_key(text))
-    if status is None:
-        raise CellError(
-            "unknown_status",
-            f"未知状态 {show(cell)}：应为 谋划、在建 或 建成",
-            f"unknown status {show(cell)}: use planned, under construction or completed (谋划/在建/建成)",
-        )
-    return status
+    value = table.get(_key(text))
+    if value is None:
+        raise CellError(code, want_zh.format(cell=show(cell)), want_en.format(cell=show(cell)))
+    return value
+
+
+def parse_status(cell: Any) -> str | None:
+    """planned / under_construction / completed from English or Chinese (谋划/在建/建成...)."""
+    return _lookup(
+        cell,
+        _STATUS_LOOKUP,
+        "unknown_status",
+        "未知状态 {cell}：应为 谋划、在建 或 建成",
+        "unknown status {cell}: use planned, under construction or completed (谋划/在建/建成)",
+    )
 
 
 _CATEGORY_LOOKUP = {_key(c): c for c in CATEGORIES} | {
@@ -855,18 +864,13 @@ _CATEGORY_LOOKUP |= {
 
 
 def parse_category(cell: Any) -> str | None:
-    text = cell_text(cell)
-    if not text:
-        return None
-    category = _CATEGORY_LOOKUP.get(_key(text))
-    if category is None:
-        zh = "、".join(CATEGORY_ZH.values())
-        raise CellError(
-            "unknown_category",
-            f"未知类别 {show(cell)}：可选 {zh}",
-            f"unknown category {show(cell)}: use one of {', '.join(CATEGORIES)}",
-        )
-    return category
+    return _lookup(
+        cell,
+        _CATEGORY_LOOKUP,
+        "unknown_category",
+        "未知类别 {cell}：可选 " + "、".join(CATEGORY_ZH.values()),
+        "unknown category {cell}: use one of " + ", ".join(CATEGORIES),
+    )
 
 
 _DATUM_LOOKUP = {
@@ -903,17 +907,13 @@ _DATUM_LOOKUP = {
 
 
 def parse_datum(cell: Any) -> str | None:
-    text = cell_text(cell)
-    if not text:
-        return None
-    datum = _DATUM_LOOKUP.get(_key(text))
-    if datum is None:
-        raise CellError(
-            "unknown_datum",
-            f"未知坐标系 {show(cell)}：应为 wgs84（GPS、天地图）、gcj02（高德、腾讯）或 bd09（百度）",
-            f"unknown datum {show(cell)}: use wgs84 (GPS, Tianditu), gcj02 (Amap, Tencent) or bd09 (Baidu)",
-        )
-    return datum
+    return _lookup(
+        cell,
+        _DATUM_LOOKUP,
+        "unknown_datum",
+        "未知坐标系 {cell}：应为 wgs84（GPS、天地图）、gcj02（高德、腾讯）或 bd09（百度）",
+        "unknown datum {cell}: use wgs84 (GPS, Tianditu), gcj02 (Amap, Tencent) or bd09 (Baidu)",
+    )
 
 
 _DMS = re.compile(
