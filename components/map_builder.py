@@ -67,15 +67,15 @@ MAP_CSS = f"""
 <style>
 .leaflet-container {{ background: #f6f7f9; font-family: "Noto Sans CJK SC", "Noto Sans SC",
   "Microsoft YaHei", "PingFang SC", sans-serif; }}
-.sy-label {{ background: none; border: none; }}
-.sy-label span {{ display: inline-block; transform: translate(-50%, -50%); white-space: nowrap;
+:is(.sy-label, .sy-placed-label) {{ background: none; border: none; }}
+:is(.sy-label, .sy-placed-label) span {{ display: inline-block; transform: translate(-50%, -50%); white-space: nowrap;
   font-size: 12.5px; font-weight: 600; color: #1b1b1b; text-shadow: 0 0 3px #fff, 0 0 3px #fff,
   0 0 2px #fff; pointer-events: none; }}
-.sy-label.sy-small span {{ font-size: 11px; }}
-.sy-label.sy-west span {{ transform: translate(calc(-100% + 6px), -50%); }}
-.sy-label.sy-east span {{ transform: translate(-6px, -50%); }}
-.sy-label.sy-south span {{ transform: translate(-50%, -15%); }}
-.sy-label.sy-north span {{ transform: translate(-50%, -85%); }}
+:is(.sy-label, .sy-placed-label).sy-small span {{ font-size: 11px; }}
+:is(.sy-label, .sy-placed-label).sy-west span {{ transform: translate(calc(-100% + 6px), -50%); }}
+:is(.sy-label, .sy-placed-label).sy-east span {{ transform: translate(-6px, -50%); }}
+:is(.sy-label, .sy-placed-label).sy-south span {{ transform: translate(-50%, -15%); }}
+:is(.sy-label, .sy-placed-label).sy-north span {{ transform: translate(-50%, -85%); }}
 .sy-cluster-label {{ display: none; }}
 .sy-near .sy-cluster-label {{ display: block; }}
 .sy-cluster-label span {{ display: inline-block; transform: translate(-50%, 0); white-space: nowrap;
@@ -942,7 +942,7 @@ var {{ this.get_name() }} = L.featureGroup();
         var icon;
         if (f.t === "county") {
             // The county's name with its number of county-level initiatives beside it.
-            icon = L.divIcon({className: "sy-label sy-placed-label " + f.lc,
+            icon = L.divIcon({className: "sy-placed-label " + f.lc,
                               html: "<span>" + f.lt + '<b class="sy-count">' + f.n + "</b></span>",
                               iconSize: [0, 0]});
         } else {
