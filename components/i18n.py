@@ -209,6 +209,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "mid-way (“continued from page 1”) and stops after the heading of section 8 "
         "(livelihoods), so the 2023 review and the livelihood measures are not in it.",
     },
+    "sidebar.top_ten": {"zh": "三个“十大”", "en": "The report's top-ten lists"},
+    "top_ten.infrastructure": {"zh": "十大基础设施项目", "en": "Ten infrastructure projects"},
+    "top_ten.industrial": {"zh": "十大产业项目", "en": "Ten industrial projects"},
+    "top_ten.consumer_brand": {"zh": "十大消费品牌项目", "en": "Ten consumer-brand projects"},
     "citywide.title": {"zh": "全市性项目（{n}）", "en": "City-wide initiatives ({n})"},
     "citywide.help": {
         "zh": "这些项目不分县，不计入任何县的数量。点击名称查看报告原文。",

@@ -50,6 +50,7 @@ OPTIONAL_DEFAULTS: dict[str, object] = {
     "route_status_note": None,
     "counties_beyond_geometry": [],
     "note": None,
+    "top_ten": None,
 }
 LINE_TYPES = ("LineString", "MultiLineString")
 
