@@ -125,7 +125,9 @@ content = map_builder.MapContent(
     points_data=cached.points_layer_data(version, state.filters, lang, state.basemap),
     placed=placed,
 )
-base = map_builder.base_map(counties, basemap=state.basemap, lang=lang)
+base = map_builder.base_map(
+    counties, basemap=state.basemap, lang=lang, avoid=cached.sited_points(version)
+)
 layers = map_builder.overlays(content, basemap=state.basemap, lang=lang, clustered=clustered)
 my_located = 0
 if my_projects is not None:

@@ -185,6 +185,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Number at the top right: how many initiatives the symbol stands for "
         "(click or zoom in to expand)",
     },
+    "legend.regions": {
+        "zh": "棕色虚线：报告所说东部城镇群（东侧）与西部生态圈（西侧）的分界",
+        "en": "Brown dashed line: the report's divide between the Eastern town cluster "
+        "(east) and the Western eco-economic circle (west)",
+    },
     "legend.placed_total": {
         "zh": "实心圆中的数字：缩小时一个县的县域项目总数（点击或放大按类别展开）",
         "en": "Number in a grey dot: a county's county-level initiatives when zoomed out "

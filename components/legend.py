@@ -139,7 +139,10 @@ def legend_html(
             rows.append(f'<div class="row">{swatch}{escape(t("legend.route_planned", lang))}</div>')
         sections.append("<section>" + "".join(rows) + "</section>")
 
-    outlines = []
+    outlines = [
+        f'<div class="row">{_line_swatch(symbols.REGION_DIVIDE_STYLE, symbols.DASH_SCHEMATIC)}'
+        f"{escape(t('legend.regions', lang))}</div>"
+    ]
     if clusters:
         outlines.append(
             f'<div class="row"><span class="sw" style="background:#fff;border:3px solid '

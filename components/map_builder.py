@@ -36,9 +36,10 @@ from components.map_events import token
 from components.offline_assets import localise
 from components.view_state import Selection
 from data.schema import PRECISIONS
+from geo.balance import REGION_GROUPS
 from geo.choropleth import Classes
 from geo.datum import GCJ02, WGS84, require_datum, to_gcj02
-from geo.placement import Box, CountySlots, text_box
+from geo.placement import Box, CountySlots, boxes_overlap, text_box
 
 DATUM_OF_BASEMAP = {"none": WGS84, "osm": WGS84, "esri": WGS84, "gaode": GCJ02}
 TILES = {
@@ -76,6 +77,9 @@ MAP_CSS = f"""
 :is(.sy-label, .sy-placed-label).sy-east span {{ transform: translate(-6px, -50%); }}
 :is(.sy-label, .sy-placed-label).sy-south span {{ transform: translate(-50%, -15%); }}
 :is(.sy-label, .sy-placed-label).sy-north span {{ transform: translate(-50%, -85%); }}
+.sy-region-label span {{ display: inline-block; white-space: nowrap; font-size: 11px;
+  font-style: italic; letter-spacing: .5px; color: {symbols.REGION_COLOUR}; pointer-events: none;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff; transform: translate(-50%, -50%); }}
 .sy-cluster-label {{ display: none; }}
 .sy-near .sy-cluster-label {{ display: block; }}
 .sy-cluster-label span {{ display: inline-block; transform: translate(-50%, 0); white-space: nowrap;
@@ -388,8 +392,12 @@ def base_map(
     basemap: str = "none",
     lang: str = "zh",
     height: int = MAP_HEIGHT_PX,
+    avoid: Sequence[tuple[float, float]] = (),
 ) -> folium.Map:
-    """The stable part of the map: basemap tiles, county names, assets. Returns a folium.Map."""
+    """The stable part of the map: basemap tiles, county names, assets. Returns a folium.Map.
+
+    ``avoid`` are (lon, lat) of symbols the names of the report's two groups must not cover.
+    """
     view_counties = for_view(counties, basemap)
     minx, miny, maxx, maxy = view_counties.total_bounds
     fmap = folium.Map(
@@ -435,6 +443,28 @@ def base_map(
         for adcode in view_counties["adcode"].astype(str)
     )
     fmap.get_root().header.add_child(Element(f"<style>{hide}</style>"), name="sy_hide_css")
+    divide = region_divide(view_counties)
+    if divide is not None:
+        # Above the choropleth's fills (overlay pane, 400), below the markers.
+        folium.map.CustomPane("sy-divide", z_index=450).add_to(fmap)
+        folium.GeoJson(
+            shapely.geometry.mapping(shapely.set_precision(divide, 1e-4)),
+            name="region-divide",
+            interactive=False,
+            control=False,
+            pane="sy-divide",
+            style_function=lambda _: dict(
+                symbols.REGION_DIVIDE_STYLE, className="sy-region-divide"
+            ),
+        ).add_to(fmap)
+        regions = [
+            _point_feature(
+                label.lon, label.lat,
+                {"cls": "sy-region-label", "html": f"<span>{_e(label.text)}</span>"},
+            )
+            for label in region_labels(view_counties, lang, divide, avoid)
+        ]  # fmt: skip
+        _marker_layer(regions, _LABEL_POINT, name="region-labels", control=False).add_to(fmap)
     label_group = folium.FeatureGroup(name=t("layer.labels", lang), control=False)
     _marker_layer(labels, _LABEL_POINT, name="labels", control=False).add_to(label_group)
     label_group.add_to(fmap)
@@ -860,6 +890,81 @@ def county_labels(counties: gpd.GeoDataFrame, lang: str) -> dict[str, CountyLabe
     }
 
 
+REGION_FONT_PX = 11.0
+# Where along the divide (from its northern end) its names may sit, in order of preference.
+REGION_LABEL_AT = (0.35, 0.5, 0.65, 0.2, 0.8, 0.1, 0.9)
+REGION_LABEL_OFFSET_PX = (52, 36, 72)  # how far each name may sit from the divide
+
+
+def region_divide(counties: gpd.GeoDataFrame) -> shapely.Geometry | None:
+    """The line between the report's two groups (东部城镇群 / 西部生态圈), or None."""
+    if "region_group" not in counties.columns:
+        return None
+    groups = [
+        shapely.union_all(counties.loc[counties["region_group"] == g, "geometry"].values)
+        for g in REGION_GROUPS
+    ]
+    if any(g.is_empty for g in groups):
+        return None
+    line = shapely.line_merge(shapely.intersection(groups[0].boundary, groups[1].boundary))
+    return None if line.is_empty else line
+
+
+def region_labels(
+    counties: gpd.GeoDataFrame,
+    lang: str,
+    divide: shapely.Geometry,
+    avoid: Sequence[tuple[float, float]] = (),
+) -> list[CountyLabel]:
+    """The two groups' names, one on each side of the divide, at the first place along it
+    (from its northern end) where both fall inside their own group."""
+    line = divide if divide.geom_type == "LineString" else max(divide.geoms, key=lambda g: g.length)
+    coords = shapely.get_coordinates(line)
+    if coords[0][1] < coords[-1][1]:
+        line = shapely.reverse(line)
+    areas = [
+        shapely.union_all(counties.loc[counties["region_group"] == g, "geometry"].values)
+        for g in REGION_GROUPS
+    ]
+    names = [
+        text_box(c.lon, c.lat, c.text, c.font_px, side=c.side, extra_px=COUNT_BADGE_PX)
+        for c in county_labels(counties, lang).values()
+    ] + [Box.around(lon, lat, symbols.POINT_ICON_PX / 2 + 2) for lon, lat in avoid]
+    labels = []
+    for group, area in zip(REGION_GROUPS, areas, strict=True):
+        text = t(f"region_group.{group}", lang)
+        for fraction in REGION_LABEL_AT:
+            at = line.interpolate(fraction, normalized=True)
+            ahead = line.interpolate(fraction + 0.02, normalized=True)
+            # A unit normal to the divide, in the local (lon·cos φ, lat) plane.
+            cos = float(np.cos(np.radians(at.y)))
+            dx, dy = (ahead.x - at.x) * cos, ahead.y - at.y
+            norm = float(np.hypot(dx, dy)) or 1.0
+            nx, ny = -dy / norm, dx / norm
+            per_px = 1 / (256 * 2**8 / 360 / cos)  # degrees of latitude per pixel at zoom 8
+            spots = [
+                (at.x + k * nx * px * per_px / cos, at.y + k * ny * px * per_px)
+                for px in REGION_LABEL_OFFSET_PX
+                for k in (1, -1)
+            ]
+            spot = next(
+                (
+                    (lon, lat)
+                    for lon, lat in spots
+                    if area.contains(shapely.Point(lon, lat))
+                    and not any(
+                        boxes_overlap(text_box(lon, lat, text, REGION_FONT_PX), other, 8.0)
+                        for other in names
+                    )
+                ),
+                None,
+            )
+            if spot is not None:
+                labels.append(CountyLabel(float(spot[0]), float(spot[1]), "", text))
+                break
+    return labels
+
+
 def label_boxes(
     counties: gpd.GeoDataFrame, lang: str, cluster_texts: Mapping[str, str] | None = None
 ) -> list[Box]:
@@ -881,6 +986,12 @@ def label_boxes(
                     pad=CLUSTER_LABEL_OFFSET_PX, zoom_from=NEAR_ZOOM,
                 )
             )  # fmt: skip
+    divide = region_divide(counties)
+    if divide is not None:
+        boxes += [
+            text_box(label.lon, label.lat, label.text, REGION_FONT_PX)
+            for label in region_labels(counties, lang, divide)
+        ]
     return boxes
 
 

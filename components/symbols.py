@@ -60,6 +60,9 @@ NO_DATA_STYLE = {
 # The same hatch for HTML swatches (the legend).
 NO_DATA_CSS = "repeating-linear-gradient(45deg,#ffffff 0 3px,#b0b0b0 3px 5px)"
 CLUSTER_COLOUR = "#7b2cbf"
+# The line between the report's two groups of counties (东部城镇群 / 西部生态圈).
+REGION_COLOUR = "#795548"
+REGION_DIVIDE_STYLE = {"color": REGION_COLOUR, "weight": 3, "opacity": 0.75, "dashArray": "9 5"}
 SELECTED_COLOUR = "#0b57d0"
 
 

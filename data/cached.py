@@ -224,6 +224,15 @@ def search_index(version: str) -> SearchIndex:
     return build_index(records)
 
 
+@st.cache_data(show_spinner=False)
+def sited_points(version: str) -> tuple[tuple[float, float], ...]:
+    """(lon, lat) of every point initiative, when few enough to be drawn one by one."""
+    points = map_model.points_of(initiatives(version))
+    if len(points) > map_builder.CLUSTER_MIN_POINTS:
+        return ()
+    return tuple(zip(points.geometry.x.round(6), points.geometry.y.round(6), strict=True))
+
+
 @st.cache_resource(show_spinner=False)
 def county_placement(version: str, lang: str) -> map_model.Placement:
     """Read-only: where county-level initiatives go inside their counties (layouts memoised)."""

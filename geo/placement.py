@@ -219,3 +219,17 @@ def text_box(
     else:
         left, right, top, bottom = -width / 2, width / 2, -height / 2, height / 2
     return Box(lon, lat, left, right, top, bottom, zoom_from)
+
+
+def boxes_overlap(a: Box, b: Box, zoom: float) -> bool:
+    """Whether two screen boxes overlap on the map at ``zoom``."""
+    lat0 = (a.lat + b.lat) / 2
+    ppu = pixels_per_unit(zoom, lat0)
+    dx = (b.lon - a.lon) * math.cos(math.radians(lat0)) * ppu
+    dy = -(b.lat - a.lat) * ppu
+    return (
+        a.left < dx + b.right
+        and dx + b.left < a.right
+        and a.top < dy + b.bottom
+        and dy + b.top < a.bottom
+    )

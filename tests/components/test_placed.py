@@ -193,3 +193,16 @@ def test_the_selected_county_level_item_is_marked(counties, placed):
     )  # fmt: skip
     html = map_builder.build_map(content).get_root().render()
     assert "sy-placed-selected" in html and f'"{selected}"' in html
+
+
+def test_the_report_s_two_groups_are_divided_on_the_map_and_in_the_legend(counties):
+    divide = map_builder.region_divide(counties)
+    east = counties[counties["region_group"] == "east_town_cluster"].union_all()
+    west = counties[counties["region_group"] == "west_eco_circle"].union_all()
+    assert divide is not None and divide.length > 0.5  # degrees: it crosses the city
+    assert east.boundary.buffer(1e-6).covers(divide) and west.boundary.buffer(1e-6).covers(divide)
+    for label in map_builder.region_labels(counties, "zh", divide):
+        group = east if label.text == "东部城镇群" else west
+        assert group.contains(shapely.Point(label.lon, label.lat))
+    html = map_builder.base_map(counties).get_root().render()
+    assert "sy-region-divide" in html and "sy-divide" in html
