@@ -9,6 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+INITIATIVES = Path(__file__).resolve().parents[1] / "data" / "initiatives.geojson"
+TOTAL = len(json.loads(INITIATIVES.read_text(encoding="utf-8"))["features"])
 TIMEOUT_S = 60
 
 
@@ -35,7 +37,7 @@ def test_default_view():
     at = run()
     assert not at.exception
     assert at.markdown[0].value == "#### 邵阳项目地图"
-    assert any("185 个项目" in caption.value for caption in at.caption)
+    assert any(f"{TOTAL} 个项目" in caption.value for caption in at.caption)
     assert len(at.get("component_instance")) == 1  # the map
     assert "项目数 (个)" in html_of(at)  # the legend
     assert dict(at.query_params) == {}  # the default view needs no parameters
