@@ -265,7 +265,7 @@ class Locator:
             "route_status_note": route["status_note"],
         }
         note = route.get("counties_note")
-        counties = list(route["counties"])
+        counties = sorted(route["counties"], key=list(self.county_rows).index)
         named = f"Counties: {route['counties_source']}"
         if len(points) < 2:
             return Located(
