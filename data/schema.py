@@ -51,7 +51,7 @@ CATEGORIES = (
 SECTIONS = ("targets", "一", "二", "三", "四", "五", "六", "七", "八")
 PRECISIONS = ("site", "town", "county", "schematic", "citywide")
 
-# How firm a promise is, firmest first (PRODUCT.md point 4). The report's own verb is kept
+# How firm a promise is, firmest first. The report's own verb is kept
 # beside the class in `commitment_verb`.
 COMMITMENTS = (
     "建成",  # complete
