@@ -26,6 +26,7 @@ from components import map_builder
 from components.search import SearchIndex, build_index
 from components.view_state import Filters, filter_mask
 from data.schema import COUNTY_ADCODES
+from data.search_synonyms import read_search_synonyms
 from geo.counties import load_counties
 from geo.datum import WGS84
 from geo.spatial import route_km_by_county
@@ -207,7 +208,8 @@ def route_km(version: str) -> dict[str, dict[str, float]]:
 
 @st.cache_resource(show_spinner=False)
 def search_index(version: str) -> SearchIndex:
-    """The search index over the 12 counties and every initiative (built on first search)."""
+    """The search index over the 12 counties and every initiative (built on first search),
+    with the synonym groups of data/search_synonyms.csv."""
     frame = initiatives(version)
     county_frame = counties(display=True)
     records = [
@@ -220,7 +222,7 @@ def search_index(version: str) -> SearchIndex:
         ("initiative", str(i), str(zh), str(en))
         for i, zh, en in zip(frame["id"], frame["name_zh"], frame["name_en"], strict=True)
     ]
-    return build_index(records)
+    return build_index(records, read_search_synonyms())
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
