@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from html import escape
 from urllib.parse import urlparse
 
@@ -344,11 +344,22 @@ def routes_html(routes: Sequence[tuple[Mapping, float | None]], lang: str) -> st
     return CARD_CSS + f'<div class="sy-card"><ul>{"".join(items)}</ul></div>'
 
 
-def items_table(items: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The county's initiatives as rows (category first, so they read grouped by category)."""
+def marks_matches(items: pd.DataFrame, matching: Collection[str] | None) -> bool:
+    """Whether a list of ``items`` needs a mark on those the search and filters keep."""
+    return matching is not None and not set(items["id"]) <= set(matching)
+
+
+def items_table(
+    items: pd.DataFrame, lang: str, matching: Collection[str] | None = None
+) -> pd.DataFrame:
+    """The county's initiatives as rows (category first, so they read grouped by category);
+    when only some pass the search and filters (``matching``), a first column marks them ✓."""
+    marked = marks_matches(items, matching)
+    wanted = set(matching or ())
     rows = [
         {
             "id": r["id"],
+            **({t("list.match", lang): "✓" if r["id"] in wanted else ""} if marked else {}),
             t("list.category", lang): t(f"category.{r['category']}", lang),
             t("list.name", lang): name_of(r, lang),
             t("list.commitment", lang): t(f"commitment.{r['commitment']}", lang),
@@ -359,7 +370,14 @@ def items_table(items: pd.DataFrame, lang: str) -> pd.DataFrame:
         )
     ]
     columns = ["id"] + [
-        t(k, lang) for k in ("list.category", "list.name", "list.commitment", "list.precision")
+        t(k, lang)
+        for k in (
+            *(("list.match",) if marked else ()),
+            "list.category",
+            "list.name",
+            "list.commitment",
+            "list.precision",
+        )
     ]
     return pd.DataFrame(rows, columns=columns)
 
@@ -405,11 +423,13 @@ def show_county_panel(
     items = panel.items
     st.markdown(f"**{t('county.initiatives', lang, n=len(items))}**")
     if items.empty:
-        st.caption(t("county.initiatives_none", lang))
+        st.caption(t("county.initiatives_none_at_all", lang))
     else:
+        if marks_matches(items, panel.matching):
+            st.caption(t("county.initiatives_matching", lang, hit=len(panel.matching)))
         st.html(category_chips_html(items["category"].value_counts().to_dict(), lang))
         selectable_table(
-            items_table(items, lang),
+            items_table(items, lang, panel.matching),
             key=f"sy_county_items_{panel.adcode}_{lang}",
             on_pick=on_pick,
             height=min(38 + 35 * len(items), 320),

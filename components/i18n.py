@@ -212,10 +212,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "county.note": {"zh": "说明", "en": "note"},
     "county.unknown": {"zh": "未知", "en": "unknown"},
     "county.initiatives": {"zh": "项目（{n}）", "en": "Initiatives ({n})"},
-    "county.initiatives_none": {
-        "zh": "当前筛选下没有涉及本县的项目。",
-        "en": "No initiative touches this county under the current filters.",
+    # A county lists all its initiatives; the search and filters mark theirs (✓) and put them first.
+    "county.initiatives_none_at_all": {
+        "zh": "报告中没有涉及本县的项目。",
+        "en": "No initiative in the report touches this county.",
     },
+    "county.initiatives_matching": {
+        "zh": "本县全部项目都列出；其中 {hit} 项符合当前搜索或筛选，排在前面并标有 ✓。",
+        "en": "All the county's initiatives are listed; the {hit} that match the current search "
+        "or filters come first, marked ✓.",
+    },
+    "list.match": {"zh": "符合", "en": "Match"},
     "county.clusters": {"zh": "产业集群", "en": "Industry clusters"},
     "county.clusters_none": {
         "zh": "报告未指明本县的产业集群。",
