@@ -209,7 +209,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "county.region_group": {"zh": "报告中的板块", "en": "Group in the report"},
     "county.type": {"zh": "类型", "en": "Type"},
     "county.source": {"zh": "来源", "en": "source"},
-    "county.note": {"zh": "说明", "en": "note"},
     "county.unknown": {"zh": "未知", "en": "unknown"},
     "county.initiatives": {"zh": "项目（{n}）", "en": "Initiatives ({n})"},
     # A county lists all its initiatives; the search and filters mark theirs (✓) and put them first.
@@ -257,7 +256,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "item.cluster": {"zh": "所属产业集群", "en": "Cluster it anchors"},
     "item.anchors": {"zh": "龙头企业", "en": "Anchor enterprises"},
     "item.location": {"zh": "位置依据", "en": "Where the location comes from"},
-    "item.note": {"zh": "说明", "en": "Note"},
+    # Where a location or a figure comes from, in plain words (curation notes stay in data/).
+    "item.location_citywide": {
+        "zh": "报告未把它落到某个县",
+        "en": "The report ties it to no county",
+    },
+    "item.location_none": {
+        "zh": "未找到给出其位置的公开资料",
+        "en": "No public source gives its location",
+    },
+    "item.location_report": {"zh": "报告原文", "en": "The report's own words"},
+    "item.location_sources": {"zh": "公开资料", "en": "Public sources"},
+    "source.secondary": {"zh": "二手来源", "en": "secondary source"},
+    "source.unvetted": {"zh": "未经核实的来源", "en": "unvetted source"},
     "item.read_report": {"zh": "在报告中查看", "en": "Open in the report"},
     # --- the lists beside the map --------------------------------------------------------------
     "list.unmapped": {

@@ -152,6 +152,7 @@ with detail_column:
                 route_km=route_km.get(row["id"]),
                 cluster_name=cluster_name,
                 anchors=anchors_by_cluster(initiatives).get(row["id"], []),
+                sources=cached.source_publishers(),
             )
             cards.show_initiative_card(card, report, row, lang)
     elif mine and project_id and projects is not None and project_id in set(projects["id"]):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from data.sources import read_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -37,3 +41,70 @@ def test_the_county_page_lists_the_whole_county_under_a_filter():
     at = run(COUNTY, county="430581", lang="en", categories="tourism")
     assert any(m.value == "**Initiatives (10)**" for m in at.markdown)
     assert "the 2 that match the current search or filters come first" in captions(at)
+
+
+# --- no curation note and no unaccepted source reaches a county card --------------------------
+
+ADCODES = (
+    "430502", "430503", "430511", "430522", "430523", "430524",
+    "430525", "430527", "430528", "430529", "430581", "430582",
+)  # fmt: skip
+TEXT_MARKERS = re.compile(
+    r"LOW-QUALITY|verify|places\.csv|research\.csv|\bP\d\d\b|WGS-84 point|secondary \(|"
+    r"Baike|not sourced|cross-check|\(WP\)|\(other\)",
+    re.IGNORECASE,
+)
+
+
+def rejected_domains() -> list[str]:
+    return [domain for domain, p in read_sources().items() if p.quality == "rejected"]
+
+
+def shown_text(at: AppTest) -> tuple[str, str]:
+    """(visible text, raw HTML) of the cards, Markdown and captions on the page."""
+    html = "\n".join(element.value for element in at.get("html"))
+    text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S)
+    text += "\n".join(m.value for m in (*at.markdown, *at.caption))
+    return text, html
+
+
+def assert_meant_for_users(at: AppTest, where: str) -> None:
+    text, html = shown_text(at)
+    found = TEXT_MARKERS.search(text)
+    assert found is None, f"{where}: curation marker {found.group()!r}"
+    leaked = [d for d in (*rejected_domains(), "chinaidiom.com", "miccatering.com") if d in html]
+    assert leaked == [], f"{where}: unaccepted source {leaked}"
+    assert 'data-testid="sy-county-panel"' in html, where
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_county_page_shows_no_curation_notes(lang):
+    at = run(COUNTY, county=ADCODES[0], lang=lang)
+    for adcode in ADCODES:
+        if adcode != ADCODES[0]:
+            at.selectbox(key="sy_county_pick").set_value(adcode).run()
+            assert not at.exception
+        assert_meant_for_users(at, f"county page {adcode} {lang}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("adcode", ADCODES)
+def test_the_maps_county_panel_shows_no_curation_notes(adcode, lang):
+    assert_meant_for_users(run(APP, county=adcode, lang=lang), f"map panel {adcode} {lang}")
+
+
+def test_wugangs_unsourced_figures_are_unknown_and_sources_are_named():
+    at = run(APP, county="430581", lang="en")
+    text, html = shown_text(at)
+    assert "640,181" not in text and "1,549" not in text and "213.05" not in text
+    assert text.count("unknown") >= 3
+    assert ">Wikipedia</a>" in html and "secondary source" in html
+
+
+@pytest.mark.parametrize("item_id", ["nanshan-tourism", "station-north-square", "yunshan-tourism"])
+def test_initiative_cards_show_no_curation_notes(item_id):
+    at = run(APP, initiative=item_id)
+    text, html = shown_text(at)
+    found = TEXT_MARKERS.search(text)
+    assert found is None, f"{item_id}: curation marker {found.group()!r}"
+    assert 'data-testid="sy-initiative-card"' in html
