@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from html import escape
 from urllib.parse import urlparse
 
@@ -439,10 +439,42 @@ def items_table(
     return pd.DataFrame(rows, columns=columns)
 
 
+_WIDE = re.compile(
+    r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
+
+
+def fit_width(texts: Iterable[object], *, maximum: int = 320, minimum: int = 60) -> int:
+    """Pixels a table column needs to show the longest of ``texts`` whole (14 px font: a Chinese
+    character is as wide as the font, a Latin one about 0.6 of it), within [minimum, maximum].
+
+    st.dataframe sizes a column by its first rows only, so a long name further down (城步苗族
+    自治县 in row 10) is cut; giving the width explicitly avoids that.
+    """
+    widest = 0.0
+    for text in texts:
+        value = "" if text is None else str(text)
+        wide = len(_WIDE.findall(value))
+        widest = max(widest, wide * 14 + (len(value) - wide) * 8.4)
+    return int(min(max(widest + 32, minimum), maximum))  # + cell padding and the sort arrow
+
+
+def text_column_widths(table: pd.DataFrame, *, maximum: int = 320) -> dict[str, object]:
+    """st.column_config entries giving every text column the width its longest cell needs."""
+    return {
+        column: st.column_config.TextColumn(
+            width=fit_width([column, *table[column].tolist()], maximum=maximum)
+        )
+        for column in table.columns
+        if not pd.api.types.is_numeric_dtype(table[column])
+    }
+
+
 def selectable_table(
     table: pd.DataFrame, *, key: str, on_pick: Callable[[str], None], height: int | str = "auto"
 ) -> None:
-    """A read-only table (plain text cells); picking a row calls ``on_pick(row id)``."""
+    """A read-only table (plain text cells, each column as wide as its longest cell); picking a
+    row calls ``on_pick(row id)``."""
 
     def _picked() -> None:
         selection = st.session_state.get(key)
@@ -454,7 +486,8 @@ def selectable_table(
         table,
         key=key,
         hide_index=True,
-        column_config={"id": None},
+        column_config={**text_column_widths(table), "id": None},
+        placeholder="—",
         on_select=_picked,
         selection_mode="single-row",
         height=height,

@@ -357,6 +357,12 @@ STRINGS.update(
             "zh": "上传文件（CSV：UTF-8 或 GBK；XLSX；GeoJSON；最大 20 MB、5 万行）",
             "en": "Upload a file (CSV in UTF-8 or GBK, XLSX, GeoJSON; at most 20 MB and 50,000 rows)",
         },
+        # Streamlit cannot translate the upload box's own English; this says what it means.
+        "data.upload_help": {
+            "zh": "上传框里的英文由 Streamlit 显示：“Drag and drop a file here”意为把文件拖到这里；"
+            "“20MB per file”意为每个文件最大 20 MB；点击“Upload”选择文件。",
+            "en": "Drop a file on the box or click “Upload”; at most 20 MB per file.",
+        },
         "data.paste": {
             "zh": "或直接粘贴表格（从 Excel 复制，含表头）",
             "en": "Or paste a table (copied from Excel, with its header row)",
@@ -786,9 +792,14 @@ STRINGS.update(
 STRINGS.update(
     {
         "reader.title": {"zh": "报告原文", "en": "The report"},
+        # Says what is true of the highlights: most are not drawn on the map (county-level, city-wide).
         "reader.help": {
-            "zh": "高亮的 {n} 处（共 {total} 项）是地图上的项目，点击即在地图上打开；侧栏筛选决定高亮哪些。",
-            "en": "The {n} highlighted spans (of {total} initiatives) are on the map: click one to open it there. "
+            "zh": "高亮 {n} 处（共 {total} 项）：{drawn} 项在地图上画为点或线；{county} 项只落到县、"
+            "{citywide} 项属全市，地图上不画出。点击高亮处，在新标签页的地图页打开它的卡片；"
+            "侧栏筛选决定高亮哪些。",
+            "en": "The {n} highlighted spans (of {total} initiatives): {drawn} are drawn on the map as "
+            "points or lines; {county} are placed only in their county and {citywide} are city-wide, "
+            "so the map does not draw them. Click a span to open its card on the map in a new tab. "
             "The sidebar filters choose what is highlighted.",
         },
         "reader.pick": {

@@ -106,7 +106,14 @@ except Exception:  # noqa: BLE001 — the store is optional here: the profile sh
     mine = None
 if mine is not None and len(mine):
     st.markdown(f"**{t('county.mine', lang, n=len(mine))}**")
-    st.dataframe(user_data.projects_table(mine, names, lang), hide_index=True, width="stretch")
+    mine_table = user_data.projects_table(mine, names, lang)
+    st.dataframe(
+        mine_table,
+        hide_index=True,
+        width="stretch",
+        column_config=cards.text_column_widths(mine_table),
+        placeholder="—",
+    )
 
 clusters_column, routes_column = st.columns(2, gap="medium")
 with clusters_column:

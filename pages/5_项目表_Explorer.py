@@ -105,7 +105,7 @@ with table_column:
         on_select="rerun",
         selection_mode="single-row",
         selection_default=default,
-        column_config=explorer_view.column_config(lang),
+        column_config=explorer_view.column_config(lang, names.values()),
         placeholder="",
     )
     st.caption(t("explorer.table_help", lang))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from components import cards, legend
@@ -147,3 +148,13 @@ def test_legend_lists_classes_no_data_symbols_and_line_styles():
     assert "文化旅游" in html and "data:image/svg+xml;base64," in html
     assert "高速铁路" in html and "示意线路" in html and "规划中" in html
     assert "产业集群" in html
+
+
+def test_a_column_is_as_wide_as_its_longest_cell():
+    short, long = cards.fit_width(["双清区"]), cards.fit_width(["城步苗族自治县"])
+    assert long - short == 4 * 14  # four more Chinese characters
+    assert cards.fit_width(["Chengbu Miao Autonomous County"]) > long
+    assert cards.fit_width(["x" * 500]) == 320 and cards.fit_width([]) == 60
+    table = pd.DataFrame({"id": ["a"], "县市区": ["城步苗族自治县"], "n": [1]})
+    widths = cards.text_column_widths(table)
+    assert set(widths) == {"id", "县市区"}  # numbers keep Streamlit's own sizing

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.cards import fit_width
 from data.sources import read_sources
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,3 +110,43 @@ def test_initiative_cards_show_no_curation_notes(item_id):
     found = TEXT_MARKERS.search(text)
     assert found is None, f"{item_id}: curation marker {found.group()!r}"
     assert 'data-testid="sy-initiative-card"' in html
+
+
+# --- the Report page says what its highlights are --------------------------------------------
+
+
+def test_the_report_caption_counts_what_the_map_draws():
+    at = run(str(ROOT / "pages" / "2_报告_Report.py"))
+    caption = at.caption[0].value
+    assert caption.startswith(
+        "高亮 185 处（共 185 项）：12 项在地图上画为点或线；49 项只落到县、124 项属全市"
+    )
+    assert "是地图上的项目" not in caption
+
+
+# --- long county names fit their columns; Streamlit's own English is explained ---------------
+
+
+def column_widths(element) -> dict[str, object]:
+    return {name: c.get("width") for name, c in json.loads(element.proto.columns).items()}
+
+
+def test_the_balance_table_is_wide_enough_for_chengbu():
+    at = run(str(ROOT / "pages" / "4_均衡_Balance.py"))
+    table = next(df for df in at.dataframe if "县市区" in df.value.columns and len(df.value) == 12)
+    assert "城步苗族自治县" in set(table.value["县市区"])
+    assert column_widths(table)["县市区"] >= fit_width(["城步苗族自治县"]) >= 7 * 14
+
+
+def test_the_explorer_counties_column_fits_the_longest_english_name():
+    at = run(str(ROOT / "pages" / "5_项目表_Explorer.py"), lang="en")
+    table = next(df for df in at.dataframe if "Counties" in df.value.columns)
+    assert column_widths(table)["Counties"] >= fit_width(["Chengbu Miao Autonomous County"])
+
+
+def test_the_upload_box_says_in_chinese_what_its_english_means():
+    at = run(str(ROOT / "pages" / "9_数据_Data.py"))
+    uploader = at.get("file_uploader")[0].proto
+    assert "20 MB" in uploader.label
+    assert "Drag and drop a file here" in uploader.help and "把文件拖到这里" in uploader.help
+    assert "Upload" in uploader.help
