@@ -221,9 +221,7 @@ def initiative_card_html(
         text = f"{t(f'route_kind.{kind}', lang)} · {t(f'route_status.{status}', lang)}"
         if row.get("precision") == "schematic":
             text += f" ({t('route.schematic', lang)})"
-        note = row.get("route_status_note")
-        extra = f'<br><span class="muted">{escape(note)}</span>' if note else ""
-        rows.append((t("item.route", lang), escape(text) + extra))
+        rows.append((t("item.route", lang), escape(text)))
     if route_km:
         parts = [
             escape(f"{county_names.get(a, a)} {t('county.route_km', lang, km=f'{km:,.1f}')}")
@@ -260,7 +258,7 @@ def initiative_card_html(
                 location_html(str(row["location_source"]), lang, sources or {}),
             )
         )
-    # location_note and note are curation notes: they stay in the data and the Explorer's export.
+    # location_note, note and route_status_note are curation notes: they stay in the data.
     table = "".join(f"<tr><th>{escape(h)}</th><td>{v}</td></tr>" for h, v in rows)
     sentence = highlighted_html(report, int(row["source_start"]), int(row["source_end"]))
     return (

@@ -158,3 +158,24 @@ def test_a_column_is_as_wide_as_its_longest_cell():
     table = pd.DataFrame({"id": ["a"], "县市区": ["城步苗族自治县"], "n": [1]})
     widths = cards.text_column_widths(table)
     assert set(widths) == {"id", "县市区"}  # numbers keep Streamlit's own sizing
+
+
+def test_no_initiative_card_shows_a_curation_note(report):
+    """All 185 cards, both languages: notes and curation references stay in the data."""
+    import re
+
+    from data.cached import DEFAULT_INITIATIVES, read_initiatives
+    from tests.pages.test_county_texts import TEXT_MARKERS
+
+    frame = read_initiatives(DEFAULT_INITIATIVES)
+    sources = read_sources()
+    found = []
+    for item_id, row in frame.iterrows():
+        for lang in ("zh", "en"):
+            html = cards.initiative_card_html(
+                row.to_dict(), lang=lang, report=report, county_names={}, sources=sources
+            )
+            text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S)
+            if match := TEXT_MARKERS.search(text):
+                found.append((item_id, lang, match.group()))
+    assert found == []
