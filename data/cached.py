@@ -220,6 +220,12 @@ def route_km(version: str) -> dict[str, dict[str, float]]:
     }
 
 
+@st.cache_data(show_spinner=False)
+def search_synonyms() -> tuple[tuple[str, ...], ...]:
+    """data/search_synonyms.csv's groups of words that stand for one another."""
+    return read_search_synonyms()
+
+
 @st.cache_resource(show_spinner=False)
 def search_index(version: str) -> SearchIndex:
     """The search index over the 12 counties and every initiative (built on first search),
@@ -236,7 +242,7 @@ def search_index(version: str) -> SearchIndex:
         ("initiative", str(i), str(zh), str(en))
         for i, zh, en in zip(frame["id"], frame["name_zh"], frame["name_en"], strict=True)
     ]
-    return build_index(records, read_search_synonyms())
+    return build_index(records, search_synonyms())
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -71,7 +71,9 @@ if mine:
         st.warning(t("explorer.mine_unavailable", lang))
         mine = False
     else:
-        kept = user_data.filtered_projects(all_projects, state.filters)
+        kept = user_data.filtered_projects(
+            all_projects, state.filters, synonyms=cached.search_synonyms()
+        )
         projects = explorer_view.project_rows(kept, names, lang)
         n_mine = len(projects)
         rows = explorer_view.combined_rows(rows, projects, annotations)
