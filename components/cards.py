@@ -116,6 +116,8 @@ def location_html(location_source: str, lang: str, sources: Mapping[str, object]
     for match in _URL.finditer(text):
         url = match.group().rstrip(".,;:")
         publisher = publisher_of(url, sources)
+        if publisher is not None and publisher.quality == "rejected":
+            continue  # listed as not acceptable: users see the other sources
         if publisher is not None and publisher.accepted:
             name = publisher.name_zh if lang == "zh" else publisher.name_en
             links.append(publisher_link(url, name, publisher.quality, lang))

@@ -868,13 +868,13 @@ STRINGS.update(
         "reader.title": {"zh": "报告原文", "en": "The report"},
         # Says what is true of the highlights: most are not drawn on the map (county-level, city-wide).
         "reader.help": {
-            "zh": "高亮 {n} 处（共 {total} 项）：{drawn} 项在地图上画为点或线；{county} 项只落到县、"
-            "{citywide} 项属全市，地图上不画出。点击高亮处，在新标签页的地图页打开它的卡片；"
-            "侧栏筛选决定高亮哪些。",
+            "zh": "高亮 {n} 处（共 {total} 项）：{drawn} 项在地图上画为点或线；{county} 项只知道所在县，"
+            "地图上以虚线圆框符号放在县内；{citywide} 项属全市，列在地图旁的“全市性项目”中。"
+            "点击高亮处，在新标签页的地图页打开它的卡片；侧栏筛选决定高亮哪些。",
             "en": "The {n} highlighted spans (of {total} initiatives): {drawn} are drawn on the map as "
-            "points or lines; {county} are placed only in their county and {citywide} are city-wide, "
-            "so the map does not draw them. Click a span to open its card on the map in a new tab. "
-            "The sidebar filters choose what is highlighted.",
+            "points or lines; {county} are known only by their county and shown as dashed-disc "
+            "symbols inside it; {citywide} are city-wide and listed beside the map. Click a span to "
+            "open its card on the map in a new tab. The sidebar filters choose what is highlighted.",
         },
         "reader.pick": {
             "zh": "点击原文中的高亮处，或从地图项目卡片点“在报告中查看”。",

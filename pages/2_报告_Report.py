@@ -35,6 +35,7 @@ selected = state.selection.id if state.selection and state.selection.kind == "in
 
 st.markdown(f"#### {t('reader.title', lang)}")
 st.caption(reader_caption(shown, len(initiatives), lang))
+st.caption(t("summary.coverage", lang))
 
 text_column, card_column = st.columns([5, 2], gap="medium")
 with text_column:

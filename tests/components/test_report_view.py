@@ -83,7 +83,8 @@ def test_spans_covering_a_sentence(report, spans):
 
 
 def test_the_reader_caption_says_how_many_highlights_the_map_draws():
-    """Points and lines are drawn; county-level and city-wide items are not."""
+    """Points and lines are drawn; county-level items are symbols in their county; city-wide
+    ones are listed beside the map."""
     import pandas as pd
 
     from components.report_view import reader_caption
@@ -95,7 +96,8 @@ def test_the_reader_caption_says_how_many_highlights_the_map_draws():
         }
     )
     zh = reader_caption(shown, 185, "zh")
-    assert zh.startswith("高亮 5 处（共 185 项）：2 项在地图上画为点或线；1 项只落到县、2 项属全市")
-    assert "是地图上的项目" not in zh
+    assert zh.startswith("高亮 5 处（共 185 项）：2 项在地图上画为点或线；1 项只知道所在县")
+    assert "2 项属全市，列在地图旁" in zh and "是地图上的项目" not in zh
     en = reader_caption(shown, 185, "en")
-    assert "2 are drawn on the map" in en and "1 are placed only" in en and "2 are city-wide" in en
+    assert "2 are drawn on the map" in en and "1 are known only by their county" in en
+    assert "2 are city-wide and listed beside the map" in en

@@ -30,19 +30,27 @@ def captions(at: AppTest) -> str:
     return "\n".join(c.value for c in at.caption)
 
 
+FEATURES = json.loads((ROOT / "data" / "initiatives.geojson").read_text(encoding="utf-8"))[
+    "features"
+]
+WUGANG = [f["properties"] for f in FEATURES if "430581" in f["properties"]["counties"]]
+
+
 def test_after_searching_wugang_its_panel_lists_the_whole_county():
     at = run(APP, q="wugang", county="430581")
-    assert any(m.value == "**项目（10）**" for m in at.markdown)
-    assert "其中 5 项符合当前搜索或筛选" in captions(at)
+    assert any(m.value == f"**项目（{len(WUGANG)}）**" for m in at.markdown)
+    matching = int(re.search(r"其中 (\d+) 项符合当前搜索或筛选", captions(at)).group(1))
+    assert 0 < matching < len(WUGANG)
     table = next(df.value for df in at.dataframe if "符合" in df.value.columns)
-    assert len(table) == 10 and (table["符合"] == "✓").sum() == 5
-    assert list(table["符合"][:5]) == ["✓"] * 5
+    assert len(table) == len(WUGANG) and (table["符合"] == "✓").sum() == matching
+    assert list(table["符合"][:matching]) == ["✓"] * matching
 
 
 def test_the_county_page_lists_the_whole_county_under_a_filter():
     at = run(COUNTY, county="430581", lang="en", categories="tourism")
-    assert any(m.value == "**Initiatives (10)**" for m in at.markdown)
-    assert "the 2 that match the current search or filters come first" in captions(at)
+    assert any(m.value == f"**Initiatives ({len(WUGANG)})**" for m in at.markdown)
+    tourism = sum(p["category"] == "tourism" for p in WUGANG)
+    assert f"the {tourism} that match the current search or filters come first" in captions(at)
 
 
 # --- no curation note and no unaccepted source reaches a county card --------------------------
@@ -118,9 +126,14 @@ def test_initiative_cards_show_no_curation_notes(item_id):
 def test_the_report_caption_counts_what_the_map_draws():
     at = run(str(ROOT / "pages" / "2_报告_Report.py"))
     caption = at.caption[0].value
+    drawn = sum(f["geometry"] is not None for f in FEATURES)
+    citywide = sum(f["geometry"] is None and not f["properties"]["counties"] for f in FEATURES)
+    county = len(FEATURES) - drawn - citywide
     assert caption.startswith(
-        "高亮 185 处（共 185 项）：12 项在地图上画为点或线；49 项只落到县、124 项属全市"
+        f"高亮 {len(FEATURES)} 处（共 {len(FEATURES)} 项）：{drawn} 项在地图上画为点或线；"
+        f"{county} 项只知道所在县"
     )
+    assert f"{citywide} 项属全市" in caption
     assert "是地图上的项目" not in caption
 
 
