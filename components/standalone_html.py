@@ -28,6 +28,7 @@ import xstatic.pkg.jquery as xstatic_jquery
 import xstatic.pkg.leaflet as xstatic_leaflet
 
 from components import offline_assets
+from components.map_builder import script_safe
 
 LEAFLET_DIR = Path(xstatic_leaflet.BASE_DIR)
 JQUERY_DIR = Path(xstatic_jquery.BASE_DIR)
@@ -235,8 +236,8 @@ CARD_SCRIPT = """
 """
 
 
-def _page_parts(page: ExportPage, map_name: str) -> tuple[str, str, str]:
-    """(head, top of body, end of body) HTML for `page`."""
+def _page_parts(page: ExportPage, map_name: str) -> tuple[str, str, str, str]:
+    """(head, top of body, end of body, script after the map's own) HTML for `page`."""
     head = f"<title>{escape(page.title)}</title>" + PAGE_CSS
     subtitle = f"<p>{escape(page.subtitle)}</p>" if page.subtitle else ""
     top = (
@@ -248,21 +249,18 @@ def _page_parts(page: ExportPage, map_name: str) -> tuple[str, str, str]:
     bottom = (
         f'<footer class="sy-export-foot">{page.legend_html}'
         f'<div class="sy-source">{escape(source)}</div></footer>'
-        + CARD_SCRIPT
-        % {"map": map_name, "cards": script_safe(json.dumps(page.cards, ensure_ascii=False))}
     )
-    return head, top, bottom
-
-
-def script_safe(json_text: str) -> str:
-    """JSON text made safe inside a <script>: no ``</`` and no raw line separators."""
-    return json_text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    cards = script_safe(json.dumps(page.cards, ensure_ascii=False))
+    return head, top, bottom, CARD_SCRIPT % {"map": map_name, "cards": cards}
 
 
 def _framed(html: str, page: ExportPage, map_name: str) -> str:
-    head, top, bottom = _page_parts(page, map_name)
+    head, top, bottom, script = _page_parts(page, map_name)
     html = re.sub(r"<html\b[^>]*>", f'<html lang="{escape(page.lang)}">', html, count=1)
     html = html.replace("</head>", head + "</head>", 1)
     html = re.sub(r"<body\b[^>]*>", lambda match: match.group(0) + top, html, count=1)
-    index = html.rfind("</body>")
-    return html[:index] + bottom + html[index:]
+    body_end = html.rfind("</body>")
+    html = html[:body_end] + bottom + html[body_end:]
+    # folium writes the map's script after </body>: the cards' script must come after it.
+    html_end = html.rfind("</html>")
+    return html[:html_end] + script + html[html_end:]
