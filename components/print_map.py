@@ -625,7 +625,9 @@ def _inset(fig, ax, counties, fills, edges, routes, points, lang: str) -> None:
         spine.set_edgecolor("#555555")
         spine.set_linewidth(0.8)
     inset.set_facecolor("#ffffff")
-    counties.plot(ax=inset, color=fills, edgecolor="none", zorder=1)
+    counties.plot(
+        ax=inset, color=fills, edgecolor="none", alpha=symbols.CHOROPLETH_OPACITY, zorder=1
+    )
     _hatch_unknown(inset, counties, fills)
     counties.boundary.plot(ax=inset, color=edges, linewidth=0.8, zorder=2)
     if routes is not None:
@@ -773,14 +775,21 @@ def print_map_figure(
             for code in counties["adcode"]
         ]
         edges = symbols.COUNTY_EDGE
-        counties.plot(ax=ax, color=fills, linewidth=0, zorder=1)
+        # the screen's fills, at the screen's opacity over white paper
+        counties.plot(ax=ax, color=fills, linewidth=0, alpha=symbols.CHOROPLETH_OPACITY, zorder=1)
         ax.collections[-1].set_gid("choropleth")
         _hatch_unknown(ax, counties, fills)
         counties.boundary.plot(ax=ax, color="white", linewidth=1.6, zorder=2)
         counties.boundary.plot(ax=ax, color=edges, linewidth=0.5, zorder=2)
         extent = _fit_extent(counties.total_bounds, frame[2:], size_in, 0.03)
         handles: list = [
-            Patch(facecolor=colour, edgecolor=edges, linewidth=0.5, label=label)
+            Patch(
+                facecolor=colour,
+                edgecolor=edges,
+                linewidth=0.5,
+                alpha=symbols.CHOROPLETH_OPACITY,
+                label=label,
+            )
             for colour, label in zip(colours, classes.labels, strict=True)
         ]
         if len(known) < len(counties):

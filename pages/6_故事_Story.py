@@ -12,11 +12,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from components import legend, sidebar, story, story_map
+from components import legend, sidebar, story, story_export, story_map
 from components.i18n import t
 from components.map_view import map_view
-from components.print_map import Panel, PanelRow, render_print_map
-from components.standalone_html import ExportPage, standalone_html
 from components.story import DEFAULT_SPOTLIGHT, STEPS, share_query, step_index, view_for
 from data import cached
 from data.build_targets import TARGETS_PATH
@@ -52,14 +50,21 @@ if not step.spotlight and "county" in st.query_params:
 
 state = view_for(step, lang=lang, county=county)
 view = map_view(state, version, initiatives)
-spotlight = county if step.spotlight else None
-county_title = story.spotlight_title(county_names[county], lang)
+targets = pd.read_csv(TARGETS_PATH, dtype=str)
+export = story_export.StepExport(
+    index=index,
+    lang=lang,
+    county=county,
+    county_names=county_names,
+    view=view,
+    targets=story.targets_table(targets[targets["section"] == "targets"], lang),
+)
+spotlight = export.spotlight
 mapped = story_map.drawn_count(view.filtered)
-choropleth = view.content.choropleth
-measure = story.measure_title(choropleth.label, choropleth.unit)
-step_title = t(f"story.{step.key}.title", lang)
+projects = export.projects
 
-heading = f"{step_title} · {county_title}" if spotlight else step_title
+step_title = t(f"story.{step.key}.title", lang)
+heading = f"{step_title} · {export.title}" if spotlight else step_title
 st.markdown(f"#### {t('story.title', lang)} · {index + 1}/{len(STEPS)} {heading}")
 previous, progress, following = st.columns([1, 6, 1])
 previous.button(
@@ -80,10 +85,6 @@ following.button(
 )
 progress.progress((index + 1) / len(STEPS))
 
-targets = story.targets_table(pd.read_csv(TARGETS_PATH, dtype=str).head(11), lang)
-projects = story_map.project_rows(view.filtered, spotlight, lang) if spotlight else []
-
-
 map_column, card_column = st.columns([5, 2], gap="medium")
 with card_column:
     if step.spotlight:
@@ -98,131 +99,50 @@ with card_column:
         st.caption(t("story.spotlight.listed", lang, mapped=mapped, listed=len(projects) - mapped))
         st.html(story_map.project_list_html(projects, lang))
     if step.key == "overview":
+        # st.table wraps long indicators instead of cutting the value column off
         st.table(
-            pd.DataFrame(targets, columns=[t("story.target", lang), t("story.value", lang)]),
+            pd.DataFrame(export.targets, columns=[t("story.target", lang), t("story.value", lang)]),
             hide_index=True,
             border="horizontal",
         )
     st.caption(t("story.share", lang))
-    link = story.share_url(st.context.url, index, lang=lang, county=county)
-    st.code(link, language=None, wrap_lines=True)
+    # st.code has a copy button; the link is the browser's own address of this page
+    st.code(
+        story.share_url(st.context.url, index, lang=lang, county=county),
+        language=None,
+        wrap_lines=True,
+    )
 
 with map_column:
-    fmap = story_map.story_map(view.content, lang=lang, spotlight=spotlight, height=620)
     st_folium(
-        fmap,
+        story_map.story_map(view.content, lang=lang, spotlight=spotlight, height=620),
         key=f"sy_story_map_{index}_{county}_{lang}",
         returned_objects=[],
         use_container_width=True,
         height=620,
     )
-    if spotlight:
-        legend.show_legend(
-            story_map.spotlight_legend_html(
-                lang,
-                [row["category"] for row in projects],
-                list(view.content.routes["route_kind"].dropna()),
-                bool(view.content.clusters.get(spotlight)),
-            )
-        )
-    else:
-        legend.show_legend(view.legend_html)
+    legend.show_legend(export.legend_html())
 
 st.divider()
 st.markdown(f"**{t('story.export', lang)}**")
-stem = f"shaoyang-story-{index + 1}-{step.key}" + (f"-{spotlight}" if spotlight else "")
-title = county_title if spotlight else f"{t('app.title', lang)} · {step_title}"
-line = story.subtitle(
-    step, lang, n=len(view.filtered), mapped=mapped, measure=measure, county=names[county]
-)
 today = dt.date.today()
-
-
-def _html() -> bytes:
-    report = load_report()
-    cards = story_map.card_payload(
-        view.content.counties,
-        view.filtered,
-        report,
-        lang,
-        choropleth=None if spotlight else choropleth,
-    )
-    page = ExportPage(
-        lang=lang,
-        title=title,
-        subtitle=line,
-        legend_html=(
-            story_map.spotlight_legend_html(
-                lang,
-                [row["category"] for row in projects],
-                list(view.content.routes["route_kind"].dropna()),
-                bool(view.content.clusters.get(spotlight)),
-            )
-            if spotlight
-            else view.legend_html
-        ),
-        source=t("story.export.source", lang),
-        made_on=t("story.export.made", lang, date=today.isoformat()),
-        close_label=t("story.card.close", lang),
-        cards=cards,
-    )
-    fmap = story_map.story_map(view.content, lang=lang, spotlight=spotlight, height=640)
-    return standalone_html(fmap, page).encode("utf-8")
-
-
-def _panel() -> Panel | None:
-    if spotlight:
-        return Panel(
-            t("story.print.projects", lang, county=names[county], n=len(projects)),
-            [PanelRow(row["name"], category=row["category"]) for row in projects],
-        )
-    if step.key == "overview":
-        return Panel(
-            t("story.print.targets", lang), [PanelRow(text, value) for text, value in targets]
-        )
-    return None
-
-
-def _print(fmt: str) -> bytes:
-    return render_print_map(
-        cached.counties(display=True),
-        {} if spotlight else choropleth.values,
-        title=title,
-        subtitle=line,
-        legend_title=t("story.legend.counties", lang) if spotlight else measure,
-        bins=choropleth.classes.upper or None,  # the print matches the screen
-        lang=lang,
-        routes_gdf=view.content.routes if len(view.content.routes) else None,
-        points_gdf=view.content.points if len(view.content.points) else None,
-        fmt=fmt,
-        made_on=today,
-        spotlight=spotlight,
-        panel=_panel(),
-    )
-
-
 html_column, png_column, pdf_column = st.columns(3)
 html_column.download_button(
     t("story.export.html", lang),
-    data=_html,
-    file_name=f"{stem}.html",
+    data=lambda: story_export.html_text(export, load_report(), made_on=today).encode("utf-8"),
+    file_name=f"{export.stem}.html",
     mime="text/html",
     key="sy_story_html",
     on_click="ignore",
 )
-png_column.download_button(
-    t("story.export.png", lang),
-    data=lambda: _print("png"),
-    file_name=f"{stem}.png",
-    mime="image/png",
-    key="sy_story_png",
-    on_click="ignore",
-)
-pdf_column.download_button(
-    t("story.export.pdf", lang),
-    data=lambda: _print("pdf"),
-    file_name=f"{stem}.pdf",
-    mime="application/pdf",
-    key="sy_story_pdf",
-    on_click="ignore",
-)
+for column, fmt, mime in ((png_column, "png", "image/png"), (pdf_column, "pdf", "application/pdf")):
+    column.download_button(
+        t(f"story.export.{fmt}", lang),
+        data=lambda fmt=fmt: story_export.print_bytes(
+            export, cached.counties(display=True), fmt, made_on=today
+        ),
+        file_name=f"{export.stem}.{fmt}",
+        mime=mime,
+        key=f"sy_story_{fmt}",
+        on_click="ignore",
+    )

@@ -434,3 +434,17 @@ def test_a_long_panel_says_how_many_rows_did_not_fit():
     shown = [text for text in fig.texts if text.get_gid() == "panel-row"]
     assert 10 < len(shown) < 80
     assert f"{80 - len(shown)} more in the app" in [text.get_text() for text in fig.texts]
+
+
+def test_choropleth_fills_are_the_screen_palette(counties):
+    """The classes are filled with the screen's palette at the screen's opacity."""
+    from matplotlib.colors import to_hex
+
+    from components import symbols
+
+    values = {"430522": 1.0, "430523": 2.0, "430511": 3.0}
+    fig = print_map_figure(counties, values, title="t", legend_title="u", bins=[1.0, 2.0, 3.0])
+    fills = next(c for c in fig.axes[0].collections if c.get_gid() == "choropleth")
+    drawn = [to_hex(colour, keep_alpha=False) for colour in fills.get_facecolor()]
+    assert sorted(drawn) == sorted(symbols.palette(3))
+    assert fills.get_alpha() == symbols.CHOROPLETH_OPACITY
