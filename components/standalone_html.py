@@ -194,7 +194,7 @@ body { margin: 0; font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft Ya
 .sy-export-head p { margin: 0; color: #444; font-size: 14px; }
 .sy-export-foot { padding: 10px 20px 18px; font-size: 13px; }
 .sy-export-foot .sy-source { color: #555; margin-top: 10px; font-size: 12px; }
-#sy-card { position: fixed; top: 90px; right: 16px; z-index: 1000; width: min(360px, 80vw);
+#sy-card { position: fixed; top: 90px; right: 16px; z-index: 5000; width: min(360px, 80vw);
   max-height: 70vh; overflow: auto; background: #fff; border: 1px solid #999;
   border-radius: 6px; box-shadow: 0 2px 10px rgba(0,0,0,.25); padding: 10px 14px;
   font-size: 13.5px; line-height: 1.5; }
@@ -212,6 +212,7 @@ body { margin: 0; font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft Ya
 CARD_SCRIPT = """
 <script>
 (function (map, cards) {
+    window.syMap = map;  // for the browser tests, as streamlit-folium's window.map
     var box = document.getElementById("sy-card");
     var body = document.getElementById("sy-card-body");
     function show(kind, id) {

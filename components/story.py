@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 
@@ -66,12 +66,15 @@ def share_query(index: int, *, lang: str, county: str) -> dict[str, str]:
 
 
 def share_url(page_url: str | None, index: int, *, lang: str, county: str) -> str:
-    """The complete link to one step: the story page's own address (as the browser shows it)
-    with this step's query in place of any other; without an address, the page's path."""
+    """The complete link to one step: the app's address as the browser has it (host and any
+    base path), the Story page's path, and this step's query; without an address, the path."""
     parts = urlsplit(page_url or "")
-    path = parts.path if parts.path.strip("/") else "/" + STORY_PATH
+    path = unquote(parts.path)
+    # Keep what comes before the page's own path (a proxy's base path); drop the rest.
+    base = path[: path.index(STORY_PATH)] if STORY_PATH in path else path
+    path = base.rstrip("/") + "/" + STORY_PATH
     query = urlencode(share_query(index, lang=lang, county=county))
-    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+    return urlunsplit((parts.scheme, parts.netloc, quote(path), query, ""))
 
 
 # --- the report's targets in the UI language ------------------------------------------------

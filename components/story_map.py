@@ -111,6 +111,7 @@ def story_map(
         map_builder.points_layer(
             content.points, map_builder.county_names_of(counties, lang), lang, clustered=False
         ).add_to(fmap)
+        map_builder.OverlayStamp(content.stamp).add_to(fmap)  # the hook the ordinary map has
         minx, miny, maxx, maxy = counties[counties["adcode"] == spotlight].total_bounds
         fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(20, 20))
     fmap.get_root().header.add_child(Element(READABLE_CSS), name="sy_story_css")

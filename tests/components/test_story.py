@@ -46,16 +46,26 @@ def test_share_query_is_one_based_and_names_the_spotlight_county():
     }
 
 
-def test_share_url_is_the_complete_address_of_the_step():
-    """The browser's address keeps its host and page path; its old query is replaced."""
-    url = story.share_url(
-        "https://maps.example.cn/%E6%95%85%E4%BA%8B_Story?step=1&lang=zh#x",
-        4,
-        lang="en",
-        county="430582",
-    )
-    assert url == "https://maps.example.cn/%E6%95%85%E4%BA%8B_Story?step=5&lang=en&county=430582"
-    assert story.share_url(None, 0, lang="zh", county="430582") == "/故事_Story?step=1&lang=zh"
+@pytest.mark.parametrize(
+    ("page_url", "expected"),
+    [
+        (
+            "https://maps.example.cn/%E6%95%85%E4%BA%8B_Story?step=1&lang=zh#x",
+            "https://maps.example.cn/%E6%95%85%E4%BA%8B_Story?step=5&lang=en&county=430582",
+        ),
+        (  # the address as Streamlit may report it: the page path twice
+            "http://127.0.0.1:8501/故事_Story/故事_Story",
+            "http://127.0.0.1:8501/%E6%95%85%E4%BA%8B_Story?step=5&lang=en&county=430582",
+        ),
+        (  # behind a proxy with a base path, opened at the app's root
+            "https://gov.example.cn/maps/",
+            "https://gov.example.cn/maps/%E6%95%85%E4%BA%8B_Story?step=5&lang=en&county=430582",
+        ),
+        (None, "/%E6%95%85%E4%BA%8B_Story?step=5&lang=en&county=430582"),
+    ],
+)
+def test_share_url_is_the_complete_address_of_the_step(page_url, expected):
+    assert story.share_url(page_url, 4, lang="en", county="430582") == expected
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -111,7 +112,7 @@ def test_story_spotlight_lists_the_county_itself_and_links_to_itself():
     assert "Quanmutang reservoir" in listed
     assert "Longhui" not in listed  # no other county's items
     link = at.code[0].value
-    assert link.endswith("故事_Story?step=5&lang=en&county=430582")
+    assert unquote(link).endswith("/故事_Story?step=5&lang=en&county=430582")
 
 
 def test_story_overview_shows_the_report_targets():
