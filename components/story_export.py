@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from html import escape
 
 import geopandas as gpd
 
@@ -79,7 +80,11 @@ class StepExport:
 
     def legend_html(self) -> str:
         if not self.spotlight:
-            return self.view.legend_html
+            # the map's legend, its title naming the unit once ("Number of initiatives")
+            title = escape(self.view.content.choropleth.title)
+            return self.view.legend_html.replace(
+                f"<h4>{title}</h4>", f"<h4>{escape(self.measure)}</h4>", 1
+            )
         content = self.view.content
         return story_map.spotlight_legend_html(
             self.lang,
@@ -134,6 +139,15 @@ def print_bytes(
     )
 
 
+def _projects_html(export: StepExport) -> str:
+    """The spotlit county's initiatives under the legend (escaped HTML); nothing otherwise."""
+    rows = export.projects
+    if not rows:
+        return ""
+    heading = t("story.print.projects", export.lang, county=export.county_name, n=len(rows))
+    return f"<h4>{escape(heading)}</h4>" + story_map.project_list_html(rows, export.lang)
+
+
 def html_text(export: StepExport, report: Report, *, made_on: dt.date) -> str:
     """The step as one offline HTML file: the map, title, legend, source and click cards."""
     lang = export.lang
@@ -149,7 +163,7 @@ def html_text(export: StepExport, report: Report, *, made_on: dt.date) -> str:
         lang=lang,
         title=export.title,
         subtitle=export.subtitle,
-        legend_html=export.legend_html(),
+        legend_html=export.legend_html() + _projects_html(export),
         source=t("story.export.source", lang),
         made_on=t("story.export.made", lang, date=made_on.isoformat()),
         close_label=t("story.card.close", lang),

@@ -151,8 +151,10 @@ def spotlight_legend_html(
         rows.append(f"<div>{escape(t('story.legend.cluster_tag', lang))}</div>")
     return (
         '<div class="sy-legend" role="figure" '
-        f'aria-label="{escape(t("legend.title", lang))}" '
-        'style="font-size:13px;line-height:1.7">' + "".join(rows) + "</div>"
+        f'aria-label="{escape(t("legend.title", lang))}" style="font-size:13px;line-height:1.7;'
+        'display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:0 18px">'
+        + "".join(rows)
+        + "</div>"
     )
 
 
@@ -184,7 +186,7 @@ def county_card(
     lang: str,
     *,
     choropleth: Choropleth | None = None,
-    shown: int = 8,
+    shown: int = 20,
 ) -> str:
     """A small card (escaped HTML) for a county: its name, the map's value there, and the
     initiatives of this view that touch it (the first `shown`, then how many more)."""
