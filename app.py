@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from components import cards, legend, map_builder, map_model, sidebar, symbols, user_data
+from components.citywide_view import show_citywide_panel
 from components.i18n import t
 from components.map_events import RETURNED_OBJECTS, parse_map_click
 from components.map_view import county_investment
@@ -72,6 +73,7 @@ filtered = initiatives[filter_mask(initiatives, state.filters, matched)]
 points = map_model.points_of(filtered)
 routes = map_model.lines_of(filtered)
 unmapped = map_model.unmapped_of(filtered)
+placed = map_model.placed_symbols(filtered, cached.county_placement(version, lang), names, lang)
 route_km = cached.route_km(version)
 population, area_km2 = cached.county_denominators()
 choropleth = map_model.choropleth(
@@ -121,8 +123,11 @@ content = map_builder.MapContent(
     selected_geometry=target.geometry,
     stamp=map_model.overlay_stamp(state, version) + ("+mine" if my_projects is not None else ""),
     points_data=cached.points_layer_data(version, state.filters, lang, state.basemap),
+    placed=placed,
 )
-base = map_builder.base_map(counties, basemap=state.basemap, lang=lang)
+base = map_builder.base_map(
+    counties, basemap=state.basemap, lang=lang, avoid=cached.sited_points(version)
+)
 layers = map_builder.overlays(content, basemap=state.basemap, lang=lang, clustered=clustered)
 my_located = 0
 if my_projects is not None:
@@ -145,14 +150,7 @@ with map_column:
     elif not mine and QP_SOURCE in st.query_params:
         del st.query_params[QP_SOURCE]
     st.caption(
-        t(
-            "summary.shown",
-            lang,
-            n=len(filtered),
-            mapped=len(points) + len(routes),
-            points=len(points),
-            lines=len(routes),
-        )
+        t("summary.precision", lang, n=len(filtered), **map_model.precision_counts(filtered))
     )
     if my_projects is not None:
         st.caption(t("mine.shown", lang, n=len(my_projects), mapped=my_located))
@@ -185,8 +183,10 @@ with map_column:
             clustered_points=clustered,
             measure_note=t(f"measure.note.{state.measure}", lang),
             mine=my_located > 0,
+            placed=bool(placed),
         )
     )
+    st.caption(t("summary.coverage", lang))
 
 # --- the side panel --------------------------------------------------------------------------
 report = load_report()
@@ -200,6 +200,7 @@ with panel_column:
     selection = state.selection
     if selection is None:
         st.info(t("panel.hint", lang))
+        show_citywide_panel(map_model.citywide_items(filtered), lang=lang, on_pick=_pick_initiative)
     else:
         st.button(
             t("panel.close", lang),

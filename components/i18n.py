@@ -155,6 +155,80 @@ STRINGS: dict[str, dict[str, str]] = {
     "layer.clusters": {"zh": "产业集群", "en": "Industry clusters"},
     "layer.selection": {"zh": "当前选中", "en": "Selection"},
     "layer.labels": {"zh": "县名", "en": "County names"},
+    # --- county-placed symbols and the city-wide list (items without a sourced site) ----------
+    "layer.placed": {
+        "zh": "县域项目（放在县内）",
+        "en": "County-level initiatives (placed in county)",
+    },
+    "placed.where": {
+        "zh": "县域项目（符号放在县内，不代表具体地点）",
+        "en": "county-level (placed in the county, not at a site)",
+    },
+    "placed.also": {"zh": "涉及 {n} 个县：{names}", "en": "In {n} counties: {names}"},
+    "placed.group": {"zh": "{county} · {category}：{n} 项", "en": "{county} · {category}: {n}"},
+    "placed.county_total": {
+        "zh": "{county}：县域项目 {n} 项",
+        "en": "{county}: {n} county-level initiatives",
+    },
+    "placed.more": {"zh": "……另有 {n} 项", "en": "… and {n} more"},
+    "placed.expand": {
+        "zh": "点击放大展开，并在右侧列出本县项目",
+        "en": "Click to zoom in and list the county's initiatives",
+    },
+    "legend.placed": {
+        "zh": "虚线圆框：县域项目——报告或来源只说明在哪个县，符号放在县内、不代表具体地点",
+        "en": "Dashed disc: a county-level initiative — its sources name the county only; "
+        "the symbol sits inside the county, not at a site",
+    },
+    "legend.placed_group": {
+        "zh": "右上角数字：该符号代表的项目数（点击或放大展开）",
+        "en": "Number at the top right: how many initiatives the symbol stands for "
+        "(click or zoom in to expand)",
+    },
+    "legend.regions": {
+        "zh": "棕色虚线：报告所说东部城镇群（东侧）与西部生态圈（西侧）的分界",
+        "en": "Brown dashed line: the report's divide between the Eastern town cluster "
+        "(east) and the Western eco-economic circle (west)",
+    },
+    "legend.placed_total": {
+        "zh": "实心圆中的数字：缩小时一个县的县域项目总数（点击或放大按类别展开）",
+        "en": "Number in a grey dot: a county's county-level initiatives when zoomed out "
+        "(click or zoom in to see them by category)",
+    },
+    "legend.precision": {
+        "zh": "定位精度：精确地点（来源给出坐标）· 乡镇（乡镇驻地，约1–5公里）· 示意线路（经来源途经点）"
+        "· 县域（只知道县）· 全市（不分县，见右侧列表）",
+        "en": "Precision: exact site (a sourced coordinate) · town (a town centre, ±1–5 km) · "
+        "schematic line (through sourced waypoints) · county (the county only) · city-wide "
+        "(no county; listed beside the map)",
+    },
+    "summary.precision": {
+        "zh": "{n} 项：精确地点 {site}、乡镇 {town}、线路 {schematic}、县域 {county}、全市 {citywide}",
+        "en": "{n} initiatives: {site} exact sites, {town} towns, {schematic} lines, "
+        "{county} county-level, {citywide} city-wide",
+    },
+    "summary.coverage": {
+        "zh": "所用报告文本为报纸版第二部分：从“（上接1版）”起，至第八部分“民生为本”标题止；"
+        "2023年工作回顾与民生部分的内容不在其中。",
+        "en": "The text mapped is part two of the report as printed in the newspaper: it begins "
+        "mid-way (“continued from page 1”) and stops after the heading of section 8 "
+        "(livelihoods), so the 2023 review and the livelihood measures are not in it.",
+    },
+    "sidebar.top_ten": {"zh": "三个“十大”", "en": "The report's top-ten lists"},
+    "top_ten.infrastructure": {"zh": "十大基础设施项目", "en": "Ten infrastructure projects"},
+    "top_ten.industrial": {"zh": "十大产业项目", "en": "Ten industrial projects"},
+    "top_ten.consumer_brand": {"zh": "十大消费品牌项目", "en": "Ten consumer-brand projects"},
+    "citywide.title": {"zh": "全市性项目（{n}）", "en": "City-wide initiatives ({n})"},
+    "citywide.help": {
+        "zh": "这些项目不分县，不计入任何县的数量。点击名称查看报告原文。",
+        "en": "These initiatives belong to no single county and count in none. "
+        "Click a name for its report sentence.",
+    },
+    "citywide.none": {
+        "zh": "当前筛选下没有全市性项目。",
+        "en": "No city-wide initiative under the current filters.",
+    },
+    "citywide.category": {"zh": "{category}（{n}）", "en": "{category} ({n})"},
     "legend.title": {"zh": "图例", "en": "Legend"},
     "legend.no_data": {"zh": "无数据（未知，不是零）", "en": "No data (unknown, not zero)"},
     "legend.zero": {"zh": "零", "en": "zero"},

@@ -70,6 +70,7 @@ def legend_html(
     clustered_points: bool = False,
     measure_note: str = "",
     mine: bool = False,
+    placed: bool = False,
 ) -> str:
     """The legend as escaped HTML: choropleth classes (+ no data), point symbols (and the
     planner's own projects when ``mine``), lines."""
@@ -101,6 +102,18 @@ def legend_html(
             rows.append(f'<div class="note">{escape(t("legend.cluster_marker", lang))}</div>')
         sections.append("<section>" + "".join(rows) + "</section>")
 
+    if placed:
+        rows = [f"<h4>{escape(t('layer.placed', lang))}</h4>"]
+        for icon, key in (
+            (symbols.placed_icon("industry_cluster", 1, 22), "legend.placed"),
+            (symbols.placed_icon("industry_cluster", 3, 22), "legend.placed_group"),
+            (symbols.placed_icon(None, 5, 22), "legend.placed_total"),
+        ):
+            rows.append(
+                f'<div class="row">{icon}<span class="note">{escape(t(key, lang))}</span></div>'
+            )
+        sections.append("<section>" + "".join(rows) + "</section>")
+
     if mine:
         label = escape(t("legend.mine", lang))
         sections.append(
@@ -126,7 +139,10 @@ def legend_html(
             rows.append(f'<div class="row">{swatch}{escape(t("legend.route_planned", lang))}</div>')
         sections.append("<section>" + "".join(rows) + "</section>")
 
-    outlines = []
+    outlines = [
+        f'<div class="row">{_line_swatch(symbols.REGION_DIVIDE_STYLE, symbols.DASH_SCHEMATIC)}'
+        f"{escape(t('legend.regions', lang))}</div>"
+    ]
     if clusters:
         outlines.append(
             f'<div class="row"><span class="sw" style="background:#fff;border:3px solid '
@@ -139,6 +155,9 @@ def legend_html(
         )
     if outlines:
         sections.append("<section>" + "".join(outlines) + "</section>")
+    sections.append(
+        f'<section><div class="note">{escape(t("legend.precision", lang))}</div></section>'
+    )
     return (
         _CSS
         + f'<div class="sy-legend" role="figure" aria-label="{escape(t("legend.title", lang))}">'

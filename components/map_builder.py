@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import folium
 import folium.plugins
@@ -36,8 +36,10 @@ from components.map_events import token
 from components.offline_assets import localise
 from components.view_state import Selection
 from data.schema import PRECISIONS
+from geo.balance import REGION_GROUPS
 from geo.choropleth import Classes
 from geo.datum import GCJ02, WGS84, require_datum, to_gcj02
+from geo.placement import Box, CountySlots, boxes_overlap, text_box
 
 DATUM_OF_BASEMAP = {"none": WGS84, "osm": WGS84, "esri": WGS84, "gaode": GCJ02}
 TILES = {
@@ -66,15 +68,18 @@ MAP_CSS = f"""
 <style>
 .leaflet-container {{ background: #f6f7f9; font-family: "Noto Sans CJK SC", "Noto Sans SC",
   "Microsoft YaHei", "PingFang SC", sans-serif; }}
-.sy-label {{ background: none; border: none; }}
-.sy-label span {{ display: inline-block; transform: translate(-50%, -50%); white-space: nowrap;
+:is(.sy-label, .sy-placed-label) {{ background: none; border: none; }}
+:is(.sy-label, .sy-placed-label) span {{ display: inline-block; transform: translate(-50%, -50%); white-space: nowrap;
   font-size: 12.5px; font-weight: 600; color: #1b1b1b; text-shadow: 0 0 3px #fff, 0 0 3px #fff,
   0 0 2px #fff; pointer-events: none; }}
-.sy-label.sy-small span {{ font-size: 11px; }}
-.sy-label.sy-west span {{ transform: translate(calc(-100% + 6px), -50%); }}
-.sy-label.sy-east span {{ transform: translate(-6px, -50%); }}
-.sy-label.sy-south span {{ transform: translate(-50%, -15%); }}
-.sy-label.sy-north span {{ transform: translate(-50%, -85%); }}
+:is(.sy-label, .sy-placed-label).sy-small span {{ font-size: 11px; }}
+:is(.sy-label, .sy-placed-label).sy-west span {{ transform: translate(calc(-100% + 6px), -50%); }}
+:is(.sy-label, .sy-placed-label).sy-east span {{ transform: translate(-6px, -50%); }}
+:is(.sy-label, .sy-placed-label).sy-south span {{ transform: translate(-50%, -15%); }}
+:is(.sy-label, .sy-placed-label).sy-north span {{ transform: translate(-50%, -85%); }}
+.sy-region-label span {{ display: inline-block; white-space: nowrap; font-size: 11px;
+  font-style: italic; letter-spacing: .5px; color: {symbols.REGION_COLOUR}; pointer-events: none;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff; transform: translate(-50%, -50%); }}
 .sy-cluster-label {{ display: none; }}
 .sy-near .sy-cluster-label {{ display: block; }}
 .sy-cluster-label span {{ display: inline-block; transform: translate(-50%, 0); white-space: nowrap;
@@ -87,6 +92,15 @@ MAP_CSS = f"""
   border: 3px solid {symbols.SELECTED_COLOUR}; box-shadow: 0 0 0 2px #fff; }}
 .leaflet-tooltip {{ font-size: 12.5px; line-height: 1.45; max-width: 320px; white-space: normal; }}
 .leaflet-tooltip .sy-muted {{ color: #666; }}
+.sy-placed-label span {{ pointer-events: auto; cursor: pointer; }}
+.sy-count {{ display: inline-block; min-width: 19px; height: 19px; line-height: 16px; margin-left: 4px;
+  padding: 0 3px; box-sizing: border-box; border: 1.5px dashed {symbols.PLACED_RIM};
+  border-radius: 10px; background: #fff; font-size: 11px; font-weight: 700; text-align: center;
+  color: #202124; text-shadow: none; vertical-align: 1px; }}
+.sy-placed {{ background: none; border: none; }}
+.sy-placed svg {{ display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,.45)); }}
+.sy-placed.sy-placed-selected svg {{ filter: drop-shadow(0 0 0 {symbols.SELECTED_COLOUR})
+  drop-shadow(0 0 3px {symbols.SELECTED_COLOUR}); }}
 .sy-mine {{ background: none; border: none; }}
 .sy-mine svg {{ display: block; filter: drop-shadow(0 0 1px #fff); }}
 </style>
@@ -213,6 +227,8 @@ class MapContent:
     # Optional: the points layer's data already made for this view (see points_layer_data),
     # e.g. from a cache; it must describe ``points`` in the view's datum.
     points_data: tuple[Mapping[str, list], PointLookups] | None = None
+    # County-level initiatives drawn inside their counties (see map_model.placed_symbols).
+    placed: Sequence[PlacedSymbol] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,8 +392,12 @@ def base_map(
     basemap: str = "none",
     lang: str = "zh",
     height: int = MAP_HEIGHT_PX,
+    avoid: Sequence[tuple[float, float]] = (),
 ) -> folium.Map:
-    """The stable part of the map: basemap tiles, county names, assets. Returns a folium.Map."""
+    """The stable part of the map: basemap tiles, county names, assets. Returns a folium.Map.
+
+    ``avoid`` are (lon, lat) of symbols the names of the report's two groups must not cover.
+    """
     view_counties = for_view(counties, basemap)
     minx, miny, maxx, maxy = view_counties.total_bounds
     fmap = folium.Map(
@@ -405,21 +425,46 @@ def base_map(
             overlay=False,
             control=False,
         ).add_to(fmap)
-    label_points = _label_points(view_counties)
-    placement = _district_label_placement(view_counties, label_points)
     labels = [
         _point_feature(
-            lon,
-            lat,
+            label.lon,
+            label.lat,
             {
-                "cls": f"sy-label {placement.get(i, '')}",
-                "html": f"<span>{_e(short_name(row, lang))}</span>",
+                "cls": f"sy-label sy-label-{adcode} {label.classes}",
+                "html": f"<span>{_e(label.text)}</span>",
             },
         )
-        for i, (row, (lat, lon)) in enumerate(
-            zip(view_counties[["name_zh", "name_en"]].to_dict("records"), label_points, strict=True)
-        )
+        for adcode, label in county_labels(view_counties, lang).items()
     ]
+    # A county whose initiatives are summed up beside its name (the placed layer's county
+    # level) hides its plain name meanwhile: the placed layer adds `sy-hide-<adcode>`.
+    hide = "".join(
+        f".sy-hide-{adcode} .sy-label-{adcode}{{visibility:hidden}}"
+        for adcode in view_counties["adcode"].astype(str)
+    )
+    fmap.get_root().header.add_child(Element(f"<style>{hide}</style>"), name="sy_hide_css")
+    divide = region_divide(view_counties)
+    if divide is not None:
+        # Above the choropleth's fills (overlay pane, 400), below the markers.
+        folium.map.CustomPane("sy-divide", z_index=450).add_to(fmap)
+        folium.GeoJson(
+            shapely.geometry.mapping(shapely.set_precision(divide, 1e-4)),
+            name="region-divide",
+            interactive=False,
+            control=False,
+            pane="sy-divide",
+            style_function=lambda _: dict(
+                symbols.REGION_DIVIDE_STYLE, className="sy-region-divide"
+            ),
+        ).add_to(fmap)
+        regions = [
+            _point_feature(
+                label.lon, label.lat,
+                {"cls": "sy-region-label", "html": f"<span>{_e(label.text)}</span>"},
+            )
+            for label in region_labels(view_counties, lang, divide, avoid)
+        ]  # fmt: skip
+        _marker_layer(regions, _LABEL_POINT, name="region-labels", control=False).add_to(fmap)
     label_group = folium.FeatureGroup(name=t("layer.labels", lang), control=False)
     _marker_layer(labels, _LABEL_POINT, name="labels", control=False).add_to(label_group)
     label_group.add_to(fmap)
@@ -800,6 +845,334 @@ def clusters_layer(
     return group
 
 
+LABEL_FONT_PX = 12.5
+SMALL_LABEL_FONT_PX = 11.0
+CLUSTER_LABEL_FONT_PX = 11.0
+CLUSTER_LABEL_OFFSET_PX = 9  # the cluster line starts this far below the county name's anchor
+COUNT_BADGE_PX = 28  # the ".sy-count" badge a county's name carries when zoomed out (3 digits)
+
+
+def cluster_label_text(names: Sequence[str], lang: str) -> str:
+    """What the map writes under a county that hosts industry clusters."""
+    if len(names) == 1:
+        return names[0]
+    return t("map.clusters_more", lang, first=names[0], n=len(names), more=len(names) - 1)
+
+
+@dataclass(frozen=True)
+class CountyLabel:
+    """A county's name on the map: where (lon, lat of its anchor), its CSS classes, its text."""
+
+    lon: float
+    lat: float
+    classes: str  # "" or e.g. "sy-small sy-west" for the urban districts
+    text: str
+
+    @property
+    def side(self) -> str:
+        return next(
+            (s for s in ("east", "west", "north", "south") if f"sy-{s}" in self.classes), "centre"
+        )
+
+    @property
+    def font_px(self) -> float:
+        return SMALL_LABEL_FONT_PX if "sy-small" in self.classes else LABEL_FONT_PX
+
+
+def county_labels(counties: gpd.GeoDataFrame, lang: str) -> dict[str, CountyLabel]:
+    """{adcode: its map label}, in the frame's order (anchors in the frame's datum)."""
+    points = _label_points(counties)
+    placement = _district_label_placement(counties, points)
+    records = counties[["adcode", "name_zh", "name_en"]].to_dict("records")
+    return {
+        str(row["adcode"]): CountyLabel(lon, lat, placement.get(i, ""), short_name(row, lang))
+        for i, (row, (lat, lon)) in enumerate(zip(records, points, strict=True))
+    }
+
+
+REGION_FONT_PX = 11.0
+# Where along the divide (from its northern end) its names may sit, in order of preference.
+REGION_LABEL_AT = (0.35, 0.5, 0.65, 0.2, 0.8, 0.1, 0.9)
+REGION_LABEL_OFFSET_PX = (52, 36, 72)  # how far each name may sit from the divide
+
+
+def region_divide(counties: gpd.GeoDataFrame) -> shapely.Geometry | None:
+    """The line between the report's two groups (东部城镇群 / 西部生态圈), or None."""
+    if "region_group" not in counties.columns:
+        return None
+    groups = [
+        shapely.union_all(counties.loc[counties["region_group"] == g, "geometry"].values)
+        for g in REGION_GROUPS
+    ]
+    if any(g.is_empty for g in groups):
+        return None
+    line = shapely.line_merge(shapely.intersection(groups[0].boundary, groups[1].boundary))
+    return None if line.is_empty else line
+
+
+def region_labels(
+    counties: gpd.GeoDataFrame,
+    lang: str,
+    divide: shapely.Geometry,
+    avoid: Sequence[tuple[float, float]] = (),
+) -> list[CountyLabel]:
+    """The two groups' names, one on each side of the divide, at the first place along it
+    (from its northern end) where both fall inside their own group."""
+    line = divide if divide.geom_type == "LineString" else max(divide.geoms, key=lambda g: g.length)
+    coords = shapely.get_coordinates(line)
+    if coords[0][1] < coords[-1][1]:
+        line = shapely.reverse(line)
+    areas = [
+        shapely.union_all(counties.loc[counties["region_group"] == g, "geometry"].values)
+        for g in REGION_GROUPS
+    ]
+    names = [
+        text_box(c.lon, c.lat, c.text, c.font_px, side=c.side, extra_px=COUNT_BADGE_PX)
+        for c in county_labels(counties, lang).values()
+    ] + [Box.around(lon, lat, symbols.POINT_ICON_PX / 2 + 2) for lon, lat in avoid]
+    labels = []
+    for group, area in zip(REGION_GROUPS, areas, strict=True):
+        text = t(f"region_group.{group}", lang)
+        for fraction in REGION_LABEL_AT:
+            at = line.interpolate(fraction, normalized=True)
+            ahead = line.interpolate(fraction + 0.02, normalized=True)
+            # A unit normal to the divide, in the local (lon·cos φ, lat) plane.
+            cos = float(np.cos(np.radians(at.y)))
+            dx, dy = (ahead.x - at.x) * cos, ahead.y - at.y
+            norm = float(np.hypot(dx, dy)) or 1.0
+            nx, ny = -dy / norm, dx / norm
+            per_px = 1 / (256 * 2**8 / 360 / cos)  # degrees of latitude per pixel at zoom 8
+            spots = [
+                (at.x + k * nx * px * per_px / cos, at.y + k * ny * px * per_px)
+                for px in REGION_LABEL_OFFSET_PX
+                for k in (1, -1)
+            ]
+            spot = next(
+                (
+                    (lon, lat)
+                    for lon, lat in spots
+                    if area.contains(shapely.Point(lon, lat))
+                    and not any(
+                        boxes_overlap(text_box(lon, lat, text, REGION_FONT_PX), other, 8.0)
+                        for other in names
+                    )
+                ),
+                None,
+            )
+            if spot is not None:
+                labels.append(CountyLabel(float(spot[0]), float(spot[1]), "", text))
+                break
+    return labels
+
+
+def label_boxes(
+    counties: gpd.GeoDataFrame, lang: str, cluster_texts: Mapping[str, str] | None = None
+) -> list[Box]:
+    """The screen boxes of the county names and of the cluster lines under them (shown from
+    NEAR_ZOOM on), placed as the map's CSS places them: what county-placed symbols keep clear of."""
+    boxes = []
+    for adcode, label in county_labels(counties, lang).items():
+        boxes.append(
+            text_box(
+                label.lon, label.lat, label.text, label.font_px, side=label.side,
+                extra_px=COUNT_BADGE_PX,
+            )
+        )  # fmt: skip
+        text = (cluster_texts or {}).get(adcode)
+        if text:
+            boxes.append(
+                text_box(
+                    label.lon, label.lat, text, CLUSTER_LABEL_FONT_PX, side="below",
+                    pad=CLUSTER_LABEL_OFFSET_PX, zoom_from=NEAR_ZOOM,
+                )
+            )  # fmt: skip
+    divide = region_divide(counties)
+    if divide is not None:
+        boxes += [
+            text_box(label.lon, label.lat, label.text, REGION_FONT_PX)
+            for label in region_labels(counties, lang, divide)
+        ]
+    return boxes
+
+
+def county_slots(
+    counties: gpd.GeoDataFrame,
+    lang: str,
+    sited: Sequence[tuple[float, float]] = (),
+    cluster_texts: Mapping[str, str] | None = None,
+) -> CountySlots:
+    """Slot layouts inside the (WGS-84 display) counties, clear of their names, the cluster
+    lines and the sited point symbols (lon, lat)."""
+    require_datum(counties, WGS84)
+    anchors = {
+        str(a): (lon, lat)
+        for a, (lat, lon) in zip(counties["adcode"], _label_points(counties), strict=True)
+    }
+    polygons = dict(zip(counties["adcode"].astype(str), counties.geometry, strict=True))
+    half = symbols.POINT_ICON_PX / 2 + 2
+    obstacles = label_boxes(counties, lang, cluster_texts) + [
+        Box.around(lon, lat, half) for lon, lat in sited
+    ]
+    return CountySlots(
+        polygons,
+        anchors,
+        obstacles,
+        radius_px=symbols.PLACED_DISC_PX / 2,
+        spacing_px=symbols.PLACED_DISC_PX + 3,
+    )
+
+
+@dataclass(frozen=True)
+class PlacedSymbol:
+    """One symbol of the county-placed layer: an initiative, a category group or a county's
+    total, shown inside ``adcode`` while the zoom is in [zoom_from, zoom_to)."""
+
+    level: str  # "item" | "group" | "county"
+    adcode: str
+    lon: float
+    lat: float
+    zoom_from: float
+    zoom_to: float
+    category: str | None  # None for a county's total
+    ids: tuple[str, ...]
+    counties: tuple[str, ...]  # the counties to highlight on hover
+    tip: str  # escaped HTML, ending with the click token
+    label: CountyLabel | None = None  # the county level: drawn as the county's name + count
+
+
+class PlacedLayer(MacroElement):
+    """The county-placed symbols as ONE Leaflet feature group whose members follow the zoom:
+    a county's total when zoomed out, one symbol per category, then one per initiative."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.featureGroup();
+(function (group, features, icons, selected) {
+    var entries = features.map(function (f) {
+        var icon;
+        if (f.t === "county") {
+            // The county's name with its number of county-level initiatives beside it.
+            icon = L.divIcon({className: "sy-placed-label " + f.lc,
+                              html: "<span>" + f.lt + '<b class="sy-count">' + f.n + "</b></span>",
+                              iconSize: [0, 0]});
+        } else {
+            icon = L.divIcon({
+                className: "sy-placed sy-placed-" + f.t
+                    + (selected && f.ids.indexOf(selected) >= 0 ? " sy-placed-selected" : ""),
+                html: icons[f.c + "|" + f.n],
+                iconSize: [{{ this.px }}, {{ this.px }}],
+                iconAnchor: [{{ this.px // 2 }}, {{ this.px // 2 }}]});
+        }
+        var marker = L.marker([f.xy[1], f.xy[0]], {icon: icon, keyboard: false, riseOnHover: true});
+        marker.feature = {properties: {id: f.ids.length === 1 ? f.ids[0] : null, ids: f.ids,
+                                       level: f.t, adcode: f.a}};
+        marker.bindTooltip(f.tip, {direction: "top", offset: [0, -{{ this.px // 2 }}],
+                                   className: "sy-tip"});
+        marker.on("mouseover", function () { highlight(f.k, true); });
+        marker.on("mouseout", function () { highlight(f.k, false); });
+        if (f.ids.length > 1) {
+            marker.on("click", function () {
+                var map = group._map;
+                if (map) { map.flyTo(marker.getLatLng(), Math.max(map.getZoom(), f.z1)); }
+            });
+        }
+        return {f: f, marker: marker};
+    });
+    function highlight(adcodes, on) {
+        var map = group._map;
+        if (!map) { return; }
+        map.eachLayer(function (layer) {
+            var p = layer.feature && layer.feature.properties;
+            if (p && p.adcode && p.style && layer.setStyle && adcodes.indexOf(p.adcode) >= 0) {
+                layer.setStyle(on ? {weight: 3.5, color: "{{ this.highlight }}", dashArray: null}
+                                  : p.style);
+                if (on) { layer.bringToFront(); }
+            }
+        });
+    }
+    function update() {
+        var map = group._map;
+        if (!map) { return; }
+        var z = map.getZoom();
+        var box = map.getContainer().classList;
+        entries.forEach(function (e) {
+            var on = z >= e.f.z0 && z < e.f.z1;
+            if (on && !group.hasLayer(e.marker)) { group.addLayer(e.marker); }
+            if (!on && group.hasLayer(e.marker)) { group.removeLayer(e.marker); }
+            if (e.f.t === "county") { box.toggle("sy-hide-" + e.f.a, on); }
+        });
+    }
+    function release(map) {
+        entries.forEach(function (e) {
+            if (e.f.t === "county") { map.getContainer().classList.remove("sy-hide-" + e.f.a); }
+        });
+    }
+    // Bound while on the map only: a rerun replaces the layer, and the old one lets go.
+    var bound = null;
+    group.on("add", function () { bound = group._map; bound.on("zoomend", update); update(); });
+    group.on("remove", function () {
+        if (bound) { bound.off("zoomend", update); release(bound); bound = null; }
+    });
+})({{ this.get_name() }}, {{ this.features_js }}, {{ this.icons_js }}, {{ this.selected_js }});
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, placed: Sequence[PlacedSymbol], selected: str | None) -> None:
+        super().__init__()
+        self._name = "PlacedLayer"
+        order = list(symbols.CATEGORY_STYLE)
+        features, icons = [], {}
+        for item in placed:
+            c = order.index(item.category) if item.category in order else -1
+            n = len(item.ids)
+            key = f"{c}|{n}"
+            if key not in icons:
+                icons[key] = symbols.placed_svg(item.category, n)
+            features.append(
+                {
+                    "t": item.level,
+                    "a": item.adcode,
+                    "xy": [round(item.lon, POINT_DECIMALS), round(item.lat, POINT_DECIMALS)],
+                    "z0": item.zoom_from,
+                    "z1": item.zoom_to,
+                    "c": c,
+                    "n": n,
+                    "ids": list(item.ids),
+                    "k": list(item.counties),
+                    "tip": item.tip,
+                }
+            )
+            if item.label is not None:
+                features[-1].update(lc=item.label.classes, lt=_e(item.label.text))
+        self.features_js = js_json(features)
+        self.icons_js = js_json(icons)
+        self.selected_js = js_json(selected)
+        self.px = symbols.PLACED_ICON_PX
+        self.highlight = symbols.SELECTED_COLOUR
+
+
+def placed_layer(
+    placed: Sequence[PlacedSymbol], basemap: str, lang: str, selected: str | None = None
+) -> folium.FeatureGroup:
+    """The county-placed symbols (WGS-84 positions, converted for a GCJ-02 basemap)."""
+    group = folium.FeatureGroup(name=t("layer.placed", lang))
+    if not placed:
+        return group
+    if datum_of(basemap) != WGS84:
+        frame = gpd.GeoDataFrame(
+            geometry=gpd.points_from_xy([p.lon for p in placed], [p.lat for p in placed]),
+            crs="EPSG:4326",
+        )
+        frame.attrs["datum"] = WGS84
+        moved = for_view(frame, basemap).geometry
+        placed = [replace(p, lon=g.x, lat=g.y) for p, g in zip(placed, moved, strict=True)]
+    PlacedLayer(placed, selected).add_to(group)
+    return group
+
+
 def selection_layer(geometry: shapely.Geometry | None, lang: str) -> folium.FeatureGroup:
     """A ring around the selected point or a halo along the selected line (not clickable);
     a selected county is outlined by the choropleth."""
@@ -926,6 +1299,14 @@ def overlays(
         clusters_layer(counties, content.clusters, lang),
         routes_layer(routes, lang),
         points_layer(points, county_names, lang, clustered=clustered, data=content.points_data),
+        placed_layer(
+            content.placed,
+            basemap,
+            lang,
+            content.selection.id
+            if content.selection and content.selection.kind == "initiative"
+            else None,
+        ),
         selection_layer(_geometry_for_view(content.selected_geometry, basemap), lang),
     ]
     OverlayStamp(content.stamp).add_to(groups[-1])

@@ -14,10 +14,23 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from components import symbols
 from components.i18n import name_of, t
-from components.map_builder import Choropleth
+from components.map_builder import (
+    CLUSTER_MIN_POINTS,
+    Choropleth,
+    CountyLabel,
+    PlacedSymbol,
+    cluster_label_text,
+    county_labels,
+)
+from components.map_builder import _e as _e
+from components.map_builder import county_slots as map_county_slots
+from components.map_events import token
 from components.view_state import Selection, ViewState, query_params_of
+from data.schema import PRECISIONS
 from geo.choropleth import ROUTE_KM_KINDS, classify, county_counts, measure_values, route_km_sum
+from geo.placement import ZOOMS, CountySlots
 
 CLUSTER = "industry_cluster"
 ENTERPRISE = "enterprise"
@@ -212,3 +225,145 @@ def overlay_stamp(state: ViewState, version: str) -> str:
     """A short hash of everything the overlays depend on."""
     key = repr((version, sorted(query_params_of(state).items())))
     return hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
+
+
+# ---------------------------------------------------------------------------------------------
+# County-placed symbols: initiatives with counties but no sourced site
+
+
+def placed_items(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The initiatives drawn inside their counties: a county, but no geometry of their own."""
+    return frame[(frame["geom_kind"] == "none") & (frame["counties"].map(len) > 0)]
+
+
+def citywide_items(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The initiatives tied to no county (listed beside the map, counted in no county)."""
+    return frame[(frame["geom_kind"] == "none") & (frame["counties"].map(len) == 0)]
+
+
+def precision_counts(frame: gpd.GeoDataFrame) -> dict[str, int]:
+    """How many initiatives fall in each precision class, every class present (0 if none)."""
+    counts = frame["precision"].value_counts()
+    return {p: int(counts.get(p, 0)) for p in PRECISIONS}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where county-level initiatives go: slot layouts inside the counties, and the county
+    names beside which a county's total is shown when zoomed out."""
+
+    slots: CountySlots
+    labels: Mapping[str, CountyLabel]
+
+
+def county_placement(frame: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, lang: str) -> Placement:
+    """The placement for the whole dataset ``frame`` in ``lang`` (the county names, cluster
+    lines and sited points to keep clear of); build once per dataset and language."""
+    points = points_of(frame)
+    sited = (
+        []
+        if len(points) > CLUSTER_MIN_POINTS
+        else list(zip(points.geometry.x, points.geometry.y, strict=True))
+    )
+    texts = {a: cluster_label_text(n, lang) for a, n in clusters_by_county(frame, lang).items()}
+    return Placement(map_county_slots(counties, lang, sited, texts), county_labels(counties, lang))
+
+
+def _placed_tip(row: Mapping, county_names: Mapping[str, str], lang: str) -> str:
+    parts = [
+        f"<b>{_e(name_of(row, lang))}</b>",
+        _e(f"{t('category.' + str(row['category']), lang)} · {t('placed.where', lang)}"),
+    ]
+    if len(row["counties"]) > 1:
+        names = t("list.sep", lang).join(county_names.get(a, a) for a in row["counties"])
+        parts.append(_e(t("placed.also", lang, n=len(row["counties"]), names=names)))
+    parts.append(f'<span class="sy-muted">{_e(t("tooltip.click_item", lang))}</span>')
+    return "<br>".join(parts) + f"<span hidden>{_e(token('initiative', str(row['id'])))}</span>"
+
+
+def _group_tip(adcode: str, rows: list[dict], county_names: Mapping[str, str], lang: str) -> str:
+    county = county_names.get(adcode, adcode)
+    categories = {row["category"] for row in rows}
+    if len(categories) == 1:
+        title = t(
+            "placed.group", lang, county=county,
+            category=t(f"category.{rows[0]['category']}", lang), n=len(rows),
+        )  # fmt: skip
+    else:
+        title = t("placed.county_total", lang, county=county, n=len(rows))
+    names = [_e(name_of(row, lang)) for row in rows[:PLACED_TIP_NAMES]]
+    if len(rows) > PLACED_TIP_NAMES:
+        names.append(_e(t("placed.more", lang, n=len(rows) - PLACED_TIP_NAMES)))
+    parts = [f"<b>{_e(title)}</b>", "<br>".join(names)]
+    parts.append(f'<span class="sy-muted">{_e(t("placed.expand", lang))}</span>')
+    return "<br>".join(parts) + f"<span hidden>{_e(token('county', adcode))}</span>"
+
+
+PLACED_TIP_NAMES = 8
+_ALWAYS, _NEVER = 0.0, 99.0
+
+
+def placed_symbols(
+    filtered: gpd.GeoDataFrame,
+    placement: Placement,
+    county_names: Mapping[str, str],
+    lang: str,
+) -> list[PlacedSymbol]:
+    """The county-placed symbols for the filtered initiatives: in each of an item's counties,
+    the number beside the county's name while zoomed out, then one symbol per category, then
+    one per initiative, each level from the zoom at which its slots clear the labels and each
+    other."""
+    slots = placement.slots
+    order = {c: i for i, c in enumerate(symbols.CATEGORY_STYLE)}
+    rows = sorted(
+        placed_items(filtered)[["id", "name_zh", "name_en", "category", "counties"]].to_dict(
+            "records"
+        ),
+        key=lambda row: (order.get(row["category"], len(order)), row["id"]),
+    )
+    by_county: dict[str, list[dict]] = {}
+    for row in rows:
+        for adcode in row["counties"]:
+            if adcode in slots.polygons:
+                by_county.setdefault(adcode, []).append(row)
+    placed = []
+    for adcode in sorted(by_county):
+        items = by_county[adcode]
+        groups: dict[str, list[dict]] = {}
+        for row in items:
+            groups.setdefault(row["category"], []).append(row)
+        item_layout = slots.layout(adcode, len(items))
+        group_layout = slots.layout(adcode, len(groups))
+        z_items = item_layout.zoom
+        z_groups = min(group_layout.zoom, z_items)
+        lowest = ZOOMS[0]
+        if z_groups > lowest:
+            label = placement.labels[adcode]
+            placed.append(
+                PlacedSymbol(
+                    "county", adcode, label.lon, label.lat, _ALWAYS, z_groups, None,
+                    tuple(row["id"] for row in items), (adcode,),
+                    _group_tip(adcode, items, county_names, lang), label,
+                )
+            )  # fmt: skip
+        if z_groups < z_items:
+            for (lon, lat), members in zip(group_layout.slots, groups.values(), strict=True):
+                single = len(members) == 1
+                placed.append(
+                    PlacedSymbol(
+                        "group", adcode, lon, lat, _ALWAYS if z_groups <= lowest else z_groups,
+                        z_items, members[0]["category"], tuple(row["id"] for row in members),
+                        tuple(members[0]["counties"]) if single else (adcode,),
+                        _placed_tip(members[0], county_names, lang) if single
+                        else _group_tip(adcode, members, county_names, lang),
+                    )
+                )  # fmt: skip
+        for (lon, lat), row in zip(item_layout.slots, items, strict=True):
+            placed.append(
+                PlacedSymbol(
+                    "item", adcode, lon, lat, _ALWAYS if z_items <= lowest else z_items, _NEVER,
+                    row["category"], (row["id"],), tuple(row["counties"]),
+                    _placed_tip(row, county_names, lang),
+                )
+            )  # fmt: skip
+    return placed

@@ -224,6 +224,7 @@ def draw_sidebar(
 
         st.subheader(t("sidebar.filters", lang))
         labels = {
+            "top_ten": lambda k: t(f"top_ten.{k}", lang),
             "counties": lambda a: names.get(a, a),
             "categories": lambda c: t(f"category.{c}", lang),
             "sections": lambda s: t(f"section.{s}", lang),

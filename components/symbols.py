@@ -60,6 +60,9 @@ NO_DATA_STYLE = {
 # The same hatch for HTML swatches (the legend).
 NO_DATA_CSS = "repeating-linear-gradient(45deg,#ffffff 0 3px,#b0b0b0 3px 5px)"
 CLUSTER_COLOUR = "#7b2cbf"
+# The line between the report's two groups of counties (东部城镇群 / 西部生态圈).
+REGION_COLOUR = "#795548"
+REGION_DIVIDE_STYLE = {"color": REGION_COLOUR, "weight": 3, "opacity": 0.75, "dashArray": "9 5"}
 SELECTED_COLOUR = "#0b57d0"
 
 
@@ -183,6 +186,58 @@ def mine_icon(size: int = 16, alt: str = "") -> str:
     return (
         f'<img src="data:image/svg+xml;base64,{data}" width="{size}" height="{size}" '
         f'alt="{escape(alt, quote=True)}" style="vertical-align:-3px">'
+    )
+
+
+# A county-level initiative (no sourced site) is drawn inside its county as its category symbol
+# on a white disc with a dashed grey rim: "placed in the county, not at a site". A number in a
+# dark dot counts the items a symbol stands for. The disc is 23 px; the icon around it is a
+# 32 px tap target (neighbouring targets may overlap by a few pixels, the discs never do).
+PLACED_ICON_PX = 32
+PLACED_DISC_PX = 23
+PLACED_RIM = "#5f6368"
+
+
+def placed_svg(category: str | None, count: int = 1, size: int = PLACED_ICON_PX) -> str:
+    """The inline SVG of a county-placed symbol: the category's shape (or, for ``None``, a
+    county's total) on a dashed disc, with ``count`` in a badge when above 1."""
+    if category is None:
+        inner = (
+            f'<circle cx="16" cy="16" r="8.5" fill="{PLACED_RIM}"/>'
+            f'<text x="16" y="19.6" text-anchor="middle" font-size="10" font-weight="700" '
+            f'fill="#ffffff" font-family="sans-serif">{int(count)}</text>'
+        )
+        badge = ""
+    else:
+        colour, shape = CATEGORY_STYLE.get(category, UNKNOWN_CATEGORY_STYLE)
+        inner = f'<g transform="translate(8.8 8.8) scale(0.72)">{_shape_svg(shape, colour)}</g>'
+        badge = ""
+        if count > 1:
+            badge = (
+                '<circle cx="25.5" cy="6.5" r="6" fill="#202124" stroke="#ffffff" '
+                'stroke-width="1.2"/><text x="25.5" y="9.6" text-anchor="middle" '
+                'font-size="8.5" font-weight="700" fill="#ffffff" font-family="sans-serif">'
+                f"{int(count)}</text>"
+            )
+    rim = (
+        f'<circle cx="16" cy="16" r="11.5" fill="#ffffff" fill-opacity="0.93" '
+        f'stroke="{PLACED_RIM}" stroke-width="1.6" stroke-dasharray="3 2"/>'
+    )
+    return (
+        f'<svg width="{size}" height="{size}" viewBox="0 0 32 32" aria-hidden="true">'
+        f"{rim}{inner}{badge}</svg>"
+    )
+
+
+def placed_icon(category: str | None, count: int = 1, size: int = 20, alt: str = "") -> str:
+    """A county-placed symbol as an <img> with an SVG data URI (for the legend)."""
+    svg = placed_svg(category, count, size).replace(
+        "<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1
+    )
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (
+        f'<img src="data:image/svg+xml;base64,{data}" width="{size}" height="{size}" '
+        f'alt="{escape(alt, quote=True)}" style="vertical-align:-5px">'
     )
 
 

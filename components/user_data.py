@@ -17,7 +17,7 @@ from components.search import build_index
 from components.view_state import Filters
 from data.store import investment_by_county
 
-MINE_ONLY_FILTERS = ("sections", "commitments")
+MINE_ONLY_FILTERS = ("top_ten", "sections", "commitments")
 
 
 def split_counties(value: object) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from components.i18n import DEFAULT_LANG, LANGS
-from data.schema import CATEGORIES, COMMITMENTS, COUNTY_ADCODES, PRECISIONS, SECTIONS
+from data.schema import CATEGORIES, COMMITMENTS, COUNTY_ADCODES, PRECISIONS, SECTIONS, TOP_TEN
 from geo.choropleth import MEASURES
 
 BASEMAPS = ("none", "osm", "esri", "gaode")
@@ -26,6 +26,7 @@ QP_BASEMAP = "basemap"
 QP_MEASURE = "measure"
 QP_QUERY = "q"
 QP_FILTERS = {
+    "top_ten": "top_ten",
     "counties": "counties",
     "categories": "categories",
     "sections": "sections",
@@ -44,6 +45,7 @@ ALL_QUERY_PARAMS = (
 MAX_QUERY_CHARS = 100
 
 FILTER_VOCABULARY: dict[str, tuple[str, ...]] = {
+    "top_ten": TOP_TEN,
     "counties": tuple(COUNTY_ADCODES),
     "categories": CATEGORIES,
     "sections": SECTIONS,
@@ -56,6 +58,7 @@ FILTER_VOCABULARY: dict[str, tuple[str, ...]] = {
 class Filters:
     """Which initiatives to show; an empty tuple means no restriction. Hashable (a cache key)."""
 
+    top_ten: tuple[str, ...] = ()  # the report's three lists of ten flagship projects
     counties: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
@@ -170,6 +173,7 @@ def filter_mask(
     """
     mask = pd.Series(True, index=initiatives.index)
     for name, column in (
+        ("top_ten", "top_ten"),
         ("categories", "category"),
         ("sections", "section"),
         ("precisions", "precision"),

@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from components import map_builder
+from components import map_builder, map_model
 from components.search import SearchIndex, build_index
 from components.view_state import Filters, filter_mask
 from data.schema import COUNTY_ADCODES
@@ -50,6 +50,7 @@ OPTIONAL_DEFAULTS: dict[str, object] = {
     "route_status_note": None,
     "counties_beyond_geometry": [],
     "note": None,
+    "top_ten": None,
 }
 LINE_TYPES = ("LineString", "MultiLineString")
 
@@ -221,6 +222,21 @@ def search_index(version: str) -> SearchIndex:
         for i, zh, en in zip(frame["id"], frame["name_zh"], frame["name_en"], strict=True)
     ]
     return build_index(records)
+
+
+@st.cache_data(show_spinner=False)
+def sited_points(version: str) -> tuple[tuple[float, float], ...]:
+    """(lon, lat) of every point initiative, when few enough to be drawn one by one."""
+    points = map_model.points_of(initiatives(version))
+    if len(points) > map_builder.CLUSTER_MIN_POINTS:
+        return ()
+    return tuple(zip(points.geometry.x.round(6), points.geometry.y.round(6), strict=True))
+
+
+@st.cache_resource(show_spinner=False)
+def county_placement(version: str, lang: str) -> map_model.Placement:
+    """Read-only: where county-level initiatives go inside their counties (layouts memoised)."""
+    return map_model.county_placement(initiatives(version), counties(display=True), lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

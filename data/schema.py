@@ -66,6 +66,8 @@ COMMITMENTS = (
     "争取",  # strive for, not yet secured
     "谋划",  # plan
 )
+# The report's three lists of ten (十大基础设施项目, 十大产业项目, 十大消费品牌项目).
+TOP_TEN = ("infrastructure", "industrial", "consumer_brand")
 ROUTE_KINDS = ("hsr", "railway", "expressway", "road", "rail_service", "corridor")
 ROUTE_STATUSES = ("planned", "under_construction", "open", "unknown")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT_S = 60
+INITIATIVES = Path(__file__).resolve().parents[1] / "data" / "initiatives.geojson"
 
 
 def run(**params: str) -> AppTest:
@@ -35,7 +37,12 @@ def test_default_view():
     at = run()
     assert not at.exception
     assert at.markdown[0].value == "#### 邵阳项目地图"
-    assert any("185 个项目" in caption.value for caption in at.caption)
+    features = json.loads(INITIATIVES.read_text(encoding="utf-8"))["features"]
+    line = next(c.value for c in at.caption if c.value.startswith(f"{len(features)} 项："))
+    # The count line is the honest whole: its precision classes add up to the total.
+    assert sum(int(n) for n in re.findall(r"\D(\d+)", line[line.index("："):])) == len(features)
+    assert any("上接1版" in c.value for c in at.caption)  # what the source covers
+    assert any(m.value.startswith("**全市性项目（") for m in at.markdown)  # the city-wide list
     assert len(at.get("component_instance")) == 1  # the map
     assert "项目数 (个)" in html_of(at)  # the legend
     assert dict(at.query_params) == {}  # the default view needs no parameters

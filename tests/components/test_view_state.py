@@ -96,3 +96,29 @@ def test_filters_combine(items):
     kept = items[filter_mask(items, Filters(categories=("tourism",), commitments=("推进",)))]
     assert list(kept["id"]) == ["c"]
     assert list(items[filter_mask(items, Filters(), matched_ids=["b"])]["id"]) == ["b"]
+
+
+def test_the_top_ten_facet_filters_the_flagship_projects_and_survives_the_url():
+    frame = gpd.GeoDataFrame(
+        {
+            "id": ["hsr", "farmland", "park", "festival"],
+            "category": ["infrastructure", "agriculture", "industrial_project", "tourism"],
+            "top_ten": ["infrastructure", "infrastructure", "industrial", None],
+            "section": ["一"] * 4,
+            "precision": ["county"] * 4,
+            "commitment": ["推进"] * 4,
+            "counties": [()] * 4,
+        }
+    )
+    state = ViewState(filters=Filters(top_ten=("infrastructure",)))
+    params = query_params_of(state)
+    assert params == {"top_ten": "infrastructure"}
+    assert state_from_query_params(params) == state
+    # 高标准农田 is agriculture by category but one of the ten infrastructure projects.
+    kept = frame[filter_mask(frame, state.filters)]
+    assert list(kept["id"]) == ["hsr", "farmland"]
+    both = Filters(top_ten=("industrial", "infrastructure"))
+    assert list(frame[filter_mask(frame, both)]["id"]) == ["hsr", "farmland", "park"]
+    assert state_from_query_params({"top_ten": "bogus,industrial"}).filters.top_ten == (
+        "industrial",
+    )
