@@ -910,9 +910,9 @@ STRINGS.update(
             "en": "Its initiatives ({n})",
         },
         "story.spotlight.listed": {
-            "zh": "{mapped} 项画在图上；其余 {listed} 项只能定位到县，列在这里。",
-            "en": "{mapped} drawn on the map; the other {listed} are tied to the county as a "
-            "whole and listed here.",
+            "zh": "{mapped} 项有点位或线路；其余 {listed} 项只能定位到县，以虚线圆框放在县内（不代表具体地点）。",
+            "en": "{mapped} at a site or on a line; the other {listed} are tied to the county as "
+            "a whole and drawn inside it on dashed discs (not at a site).",
         },
         "story.spotlight.drawn": {"zh": "图上", "en": "on the map"},
         "story.legend.spotlight": {"zh": "聚焦的县市区", "en": "County in the spotlight"},
@@ -927,14 +927,16 @@ STRINGS.update(
         "story.card.close": {"zh": "关闭", "en": "Close"},
         "story.all_categories": {"zh": "全部类别", "en": "all categories"},
         "story.subtitle": {
-            "zh": "显示：{what}；共 {n} 项，{mapped} 项画成点或线 · 颜色：{measure}",
-            "en": "Shown: {what}; {n} initiatives, {mapped} drawn as points or lines · "
-            "Colour: {measure}",
+            "zh": "显示：{what}；共 {n} 项：{mapped} 项有点位或线路，{placed} 项放在所在县内，"
+            "{citywide} 项为全市性 · 颜色：{measure}",
+            "en": "Shown: {what}; {n} initiatives: {mapped} at a site or on a line, {placed} "
+            "placed inside their counties, {citywide} city-wide · Colour: {measure}",
         },
         "story.subtitle.spotlight": {
-            "zh": "报告中涉及{county}的 {n} 项举措：{mapped} 项画在图上，其余只能定位到县，列于图下",
-            "en": "The {n} initiatives of the report that touch {county}: {mapped} drawn on the "
-            "map, the others are tied to the county as a whole and listed below it",
+            "zh": "报告中涉及{county}的 {n} 项举措：{mapped} 项有点位或线路，其余只能定位到县，"
+            "放在县内；全部列于图下",
+            "en": "The {n} initiatives of the report that touch {county}: {mapped} at a site or "
+            "on a line, the others placed inside the county (not at a site); all listed below",
         },
         "story.print.targets": {"zh": "2024年主要预期目标", "en": "Main targets for 2024"},
         "story.print.projects": {

@@ -77,6 +77,9 @@ WORDS = {
         "inset": "城区（放大）",
         "more": "另有 {n} 项，见应用",
         "other": "其他项目",
+        "placed_title": "县域项目（只知道在哪个县）",
+        "placed": "虚线圆框：放在县内，不代表具体地点",
+        "placed_total": "灰点中的数字：该县的县域项目数",
     },
     "en": {
         "unknown": "No data (unknown, not zero)",
@@ -92,6 +95,9 @@ WORDS = {
         "inset": "Urban districts (enlarged)",
         "more": "{n} more in the app",
         "other": "Other initiatives",
+        "placed_title": "County-level initiatives (county known, not the site)",
+        "placed": "Dashed disc: placed inside its county, not at a site",
+        "placed_total": "Number in a grey dot: the county's county-level initiatives",
     },
 }
 EN_KIND = re.compile(r" (Miao Autonomous County|District|County|City)$")
@@ -394,8 +400,8 @@ def county_label(name: object, lang: str) -> str:
 HALO = [withStroke(linewidth=2.4, foreground="white")]
 
 
-def _label(ax, x, y, text, size=7.0, colour="#1a1a1a", weight="normal", gid=None) -> None:
-    ax.text(
+def _label(ax, x, y, text, size=7.0, colour="#1a1a1a", weight="normal", gid=None):
+    return ax.text(
         x,
         y,
         text,
@@ -403,10 +409,30 @@ def _label(ax, x, y, text, size=7.0, colour="#1a1a1a", weight="normal", gid=None
         va="center",
         fontproperties=_props(size, weight),
         color=colour,
-        zorder=7,
+        zorder=11,  # names stay above every symbol
         path_effects=HALO,
         clip_on=True,
         gid=gid,
+    )
+
+
+def _total_badge(ax, label, count: int) -> None:
+    """A county's number of county-level initiatives in a grey dot just right of its name (as
+    the screen shows it when zoomed out)."""
+    renderer = ax.figure.canvas.get_renderer()
+    width_pt = label.get_window_extent(renderer).width * 72 / ax.figure.dpi
+    ax.annotate(
+        str(count),
+        xy=label.get_position(),
+        xytext=(width_pt / 2 + 6, 0),
+        textcoords="offset points",
+        ha="center",
+        va="center",
+        color="white",
+        fontproperties=_props(5.5, "bold"),
+        zorder=11,
+        gid="placed-total",
+        bbox={"boxstyle": "circle,pad=0.25", "fc": symbols.PLACED_RIM, "ec": "white", "lw": 0.6},
     )
 
 
@@ -482,25 +508,31 @@ def _fit_extent(bounds, frame, size_in, pad_share: float) -> tuple[float, float,
 
 
 def _stack_legends(fig, legends: list[dict], x: float, top: float, bottom: float) -> None:
-    """Figure legends one under another from `top`, each measured after it is placed."""
+    """Figure legends one under another from `top`, each measured after it is placed; when
+    they do not fit above `bottom`, all are set again in a smaller type."""
     renderer = fig.canvas.get_renderer()
-    y = top
-    for options in legends:
-        legend = fig.legend(
-            loc="upper left",
-            bbox_to_anchor=(x, y),
-            frameon=False,
-            prop=_props(7.5),
-            title_fontproperties=_props(8.5, "bold"),
-            alignment="left",
-            borderaxespad=0,
-            handlelength=2.2,
-            **options,
-        )
-        box = legend.get_window_extent(renderer).transformed(fig.transFigure.inverted())
-        y = box.y0 - 0.012
-        if y < bottom:
-            break
+    for size in (7.5, 7.0, 6.5, 6.0, 5.5):
+        placed, y = [], top
+        for options in legends:
+            legend = fig.legend(
+                loc="upper left",
+                bbox_to_anchor=(x, y),
+                frameon=False,
+                prop=_props(size),
+                title_fontproperties=_props(size + 1, "bold"),
+                alignment="left",
+                borderaxespad=0,
+                handlelength=2.2,
+                labelspacing=0.35,
+                **options,
+            )
+            placed.append(legend)
+            box = legend.get_window_extent(renderer).transformed(fig.transFigure.inverted())
+            y = box.y0 - 0.012
+        if y + 0.012 >= bottom or size == 5.5:
+            return
+        for legend in placed:
+            legend.remove()
 
 
 def _draw_panel(
@@ -547,6 +579,79 @@ def _draw_panel(
         note = (note + " " if note else "") + WORDS[lang]["more"].format(n=hidden)
     if note:
         fig.text(x0, y - step * 0.2, note, va="top", fontproperties=_props(7), color="#555555")
+
+
+# ---------------------------------------------------------------------------------------------
+# County-placed symbols (initiatives tied to a county, drawn inside it, not at a site)
+
+
+@dataclass(frozen=True)
+class PlacedMark:
+    """A county-placed symbol as the screen has it (map_model.placed_symbols): a category (None
+    for a county's total) standing for `count` initiatives, shown while the screen's zoom is in
+    [zoom_from, zoom_to). Print shows the level the screen would show at the print's scale."""
+
+    lon: float
+    lat: float
+    category: str | None
+    count: int
+    zoom_from: float
+    zoom_to: float
+    adcode: str = ""  # the county it is drawn in
+
+
+def screen_zoom(metres_per_point: float, lat: float) -> float:
+    """The web-map zoom whose pixel, printed at PX_TO_PT points, covers as many metres as the
+    print does: the zoom at which the screen's placement of symbols matches the paper's."""
+    metres_per_px = metres_per_point * PX_TO_PT
+    return math.log2(156_543.034 * math.cos(math.radians(lat)) / metres_per_px)
+
+
+PLACED_DISC_PT = symbols.PLACED_DISC_PX * PX_TO_PT
+
+
+def _plot_placed(
+    ax, marks: Sequence[PlacedMark], zoom: float, skip: set[str] = frozenset()
+) -> tuple[list[str], dict[str, int]]:
+    """Draw the marks shown at `zoom` (except in the counties `skip`): the category's symbol on
+    a white disc with a dashed rim, a count badge above 1. Returns the categories drawn and
+    {adcode: count} of the counties shown as a total (drawn beside their names by the caller)."""
+    shown = [m for m in marks if m.zoom_from <= zoom < m.zoom_to and m.adcode not in skip]
+    totals = {m.adcode: m.count for m in shown if m.category is None}
+    drawn = [m for m in shown if m.category is not None]
+    if not drawn:
+        return [], totals
+    frame = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy([m.lon for m in drawn], [m.lat for m in drawn]),
+        crs="EPSG:4326",
+    ).to_crs(METRIC_CRS)
+    categories = []
+    for mark, point in zip(drawn, frame.geometry, strict=True):
+        ax.scatter([point.x], [point.y], s=PLACED_DISC_PT**2, facecolors="white",
+                   edgecolors=symbols.PLACED_RIM, linewidths=0.8, linestyles=(0, (2.4, 1.6)),
+                   zorder=8, gid="placed-disc")  # fmt: skip
+        inner = category_marker(mark.category)
+        inner["markersize"] = float(inner["markersize"]) * 0.72
+        ax.add_line(Line2D([point.x], [point.y], zorder=9, gid=f"placed-{mark.category}", **inner))
+        categories.append(mark.category)
+        if mark.count > 1:
+            ax.annotate(
+                str(mark.count), xy=(point.x, point.y), xytext=(4.75, 4.75),
+                textcoords="offset points", ha="center", va="center", color="white",
+                fontproperties=_props(4.5, "bold"), zorder=10,
+                bbox={"boxstyle": "circle,pad=0.2", "fc": "#202124", "ec": "white", "lw": 0.5},
+            )  # fmt: skip
+    return categories, totals
+
+
+def _zoom_of(ax, fig) -> float:
+    """The screen zoom matching the scale of map axes `ax` (see screen_zoom)."""
+    (xmin, xmax), (ymin, ymax) = ax.get_xlim(), ax.get_ylim()
+    width_pt = ax.get_position().width * fig.get_figwidth() * 72
+    centre = gpd.GeoSeries(
+        gpd.points_from_xy([(xmin + xmax) / 2], [(ymin + ymax) / 2]), crs=METRIC_CRS
+    ).to_crs("EPSG:4326")
+    return screen_zoom((xmax - xmin) / width_pt, float(centre.iloc[0].y))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -610,12 +715,14 @@ def _metric(frame: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     return frame[frame.geometry.notna() & ~frame.geometry.is_empty].to_crs(METRIC_CRS)
 
 
-def _inset(fig, ax, counties, fills, edges, routes, points, lang: str) -> None:
+def _inset(
+    fig, ax, counties, fills, edges, routes, points, placed, lang: str
+) -> tuple[list[str], dict[str, int]]:
     """The urban districts again, enlarged and labelled, in the map's upper left corner; a frame
     on the city map shows where they are."""
     districts = counties[counties["type"] == INSET_TYPE] if "type" in counties else counties[:0]
     if len(districts) < 2:
-        return
+        return [], {}
     frame = ax.get_position()
     box = (frame.x0 + 0.008, frame.y1 - frame.height * 0.34, frame.width * 0.3, frame.height * 0.33)
     inset = fig.add_axes(box, gid="inset")
@@ -642,9 +749,14 @@ def _inset(fig, ax, counties, fills, edges, routes, points, lang: str) -> None:
     inset.set_aspect("equal")
     inset.set_xlabel("")
     inset.set_ylabel("")
-    for name, geom in zip(districts["label"], districts.geometry, strict=True):
+    others = set(counties["adcode"]) - set(districts["adcode"])
+    categories, totals = _plot_placed(inset, placed, _zoom_of(inset, fig), others)
+    for code, name, geom in zip(districts["adcode"], districts["label"], districts.geometry,
+                                strict=True):  # fmt: skip
         anchor = geom.representative_point()
-        _label(inset, anchor.x, anchor.y, name, size=7, gid="inset-label")
+        label = _label(inset, anchor.x, anchor.y, name, size=7, gid="inset-label")
+        if code in totals:
+            _total_badge(inset, label, totals[code])
     inset.set_title(WORDS[lang]["inset"], fontproperties=_props(7, "bold"), loc="left", pad=2)
     ax.add_patch(
         Rectangle(
@@ -667,8 +779,9 @@ def _inset(fig, ax, counties, fills, edges, routes, points, lang: str) -> None:
             color="#555555",
             linewidth=0.6,
             zorder=6,
-        )  # fmt: skip
+        )
     )
+    return categories, totals
 
 
 def _hatch_unknown(ax, counties, fills) -> None:
@@ -725,6 +838,7 @@ def print_map_figure(
     made_on: dt.date | None = None,
     spotlight: str | None = None,
     panel: Panel | None = None,
+    placed: Sequence[PlacedMark] = (),
 ) -> Figure:
     """The counties coloured by `values` ({adcode: value}; None/NaN/absent = no data, hatched
     as on screen), on a page of `size_in` inches (A4 portrait by default); its map axes is
@@ -735,7 +849,8 @@ def print_map_figure(
     (``category`` picks the symbol). `scheme` is any mapclassify scheme name (k classes at
     most); `bins` (ascending upper bounds) fixes the classes instead, so a print can match the
     screen. With `spotlight` (an adcode) the map shows that county emphasised and the others
-    muted, framed on it, and `values` are not drawn. `panel` is listed beside the legend.
+    muted, framed on it, and `values` are not drawn. `panel` is listed beside the legend;
+    `placed` are the county-placed symbols, drawn at the level the screen shows at this scale.
     """
     if lang not in WORDS:
         raise ValueError(f"lang must be one of {tuple(WORDS)}, got {lang!r}")
@@ -844,19 +959,25 @@ def print_map_figure(
         inset_codes = set(counties.loc[counties["type"] == INSET_TYPE, "adcode"])
         if len(inset_codes) < 2:
             inset_codes = set()
+    placed_categories, totals = _plot_placed(ax, placed, _zoom_of(ax, fig), inset_codes)
+    placed_totals = bool(totals)
     for code, name, geom in zip(counties["adcode"], counties["label"], counties.geometry,
                                 strict=True):  # fmt: skip
         if code in inset_codes:
             continue
         anchor = geom.representative_point()
         if code == spotlight:
-            _label(ax, anchor.x, anchor.y, name, size=11, weight="bold", gid="spotlight-label")
+            label = _label(ax, anchor.x, anchor.y, name, 11, weight="bold", gid="spotlight-label")
         elif spotlight is None:
-            _label(ax, anchor.x, anchor.y, name, size=7.5, gid="county-label")
+            label = _label(ax, anchor.x, anchor.y, name, 7.5, gid="county-label")
         else:
-            _label(ax, anchor.x, anchor.y, name, size=7, colour="#777777", gid="county-label")
+            label = _label(ax, anchor.x, anchor.y, name, 7, colour="#777777", gid="county-label")
+        if code in totals:
+            _total_badge(ax, label, totals[code])
     if inset_codes:
-        _inset(fig, ax, counties, fills, edges, routes, points, lang)
+        more, inset_totals = _inset(fig, ax, counties, fills, edges, routes, points, placed, lang)
+        placed_categories += more
+        placed_totals = placed_totals or bool(inset_totals)
 
     _scale_bar(ax, xmin, xmax, ymin, ymax, lang)
     _north_arrow(ax, lang)
@@ -879,7 +1000,9 @@ def print_map_figure(
 
     panel_categories = [row.category for row in panel.rows if row.category] if panel else []
     shown_categories = [
-        c for c in [*symbols.CATEGORY_STYLE, "_"] if c in set(categories) | set(panel_categories)
+        c
+        for c in [*symbols.CATEGORY_STYLE, "_"]
+        if c in set(categories) | set(panel_categories) | set(placed_categories)
     ]
     if shown_categories:
         legends.append(
@@ -892,6 +1015,32 @@ def print_map_figure(
                 "ncols": 2 if len(shown_categories) > 6 else 1,
             }
         )
+    if placed_categories or placed_totals:
+        placed_handles = []
+        if placed_categories:
+            placed_handles.append(
+                ax.scatter(
+                    [],
+                    [],
+                    s=PLACED_DISC_PT**2,
+                    facecolors="white",
+                    edgecolors=symbols.PLACED_RIM,
+                    linewidths=0.8,
+                    linestyles=(0, (2.4, 1.6)),
+                    label=words["placed"],
+                )  # fmt: skip
+            )
+        if placed_totals:
+            placed_handles.append(
+                ax.scatter(
+                    [],
+                    [],
+                    s=(PLACED_DISC_PT * 0.75) ** 2,
+                    color=symbols.PLACED_RIM,
+                    label=words["placed_total"],
+                )  # fmt: skip
+            )
+        legends.append({"handles": placed_handles, "title": words["placed_title"], "ncols": 1})
     if route_kinds:
         route_handles = [
             Line2D([], [], label=t(f"route_kind.{kind}", lang), **route_style(kind))
@@ -905,7 +1054,13 @@ def print_map_figure(
             if dash in dashes:
                 grey = route_style("railway", "schematic", status) | {"color": "#444444"}
                 route_handles.append(Line2D([], [], label=words[word], **grey))
-        legends.append({"handles": route_handles, "title": words["routes"], "ncols": 1})
+        legends.append(
+            {
+                "handles": route_handles,
+                "title": words["routes"],
+                "ncols": 2 if len(route_handles) > 4 else 1,
+            }
+        )
     _stack_legends(fig, legends, LEFT, BAND_TOP, FOOTER_TOP + 0.01)
     if panel:
         _draw_panel(fig, panel, lang, PANEL_LEFT, RIGHT, BAND_TOP, FOOTER_TOP + 0.01)

@@ -223,12 +223,17 @@ CARD_SCRIPT = """
         box.setAttribute("data-kind", kind);
         box.setAttribute("data-id", id);
     }
-    map.eachLayer(function (layer) {
+    function attach(layer) {
         var p = layer.feature && layer.feature.properties;
-        if (!p) { return; }
-        if (p.adcode) { layer.on("click", function () { show("county", p.adcode); }); }
-        else if (p.id) { layer.on("click", function () { show("initiative", p.id); }); }
-    });
+        if (!p || layer.syCard) { return; }
+        layer.syCard = true;
+        // an initiative (a site, a line, or a symbol placed in its county) before its county
+        if (p.id) { layer.on("click", function () { show("initiative", p.id); }); }
+        else if (p.adcode) { layer.on("click", function () { show("county", p.adcode); }); }
+    }
+    map.eachLayer(attach);
+    // symbols placed in counties come and go with the zoom
+    map.on("layeradd", function (e) { attach(e.layer); });
     document.getElementById("sy-card-close").addEventListener("click", function () {
         box.hidden = true;
     });

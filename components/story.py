@@ -153,11 +153,30 @@ def measure_title(label: str, unit: str) -> str:
     return label if not unit or unit.lower() in label.lower() else f"{label} ({unit})"
 
 
-def subtitle(step: Step, lang: str, *, n: int, mapped: int, measure: str, county: str) -> str:
-    """What a step's map shows, in one line: filters, counts and the measure."""
+def subtitle(
+    step: Step,
+    lang: str,
+    *,
+    n: int,
+    mapped: int,
+    measure: str,
+    county: str,
+    placed: int = 0,
+) -> str:
+    """What a step's map shows, in one line: filters, counts (at a site or on a line, placed
+    in their counties, city-wide) and the measure."""
     if step.spotlight:
         return t("story.subtitle.spotlight", lang, county=county, n=n, mapped=mapped)
     what = t("list.sep", lang).join(t(f"category.{c}", lang) for c in step.categories) or t(
         "story.all_categories", lang
     )
-    return t("story.subtitle", lang, what=what, n=n, mapped=mapped, measure=measure)
+    return t(
+        "story.subtitle",
+        lang,
+        what=what,
+        n=n,
+        mapped=mapped,
+        placed=placed,
+        citywide=n - mapped - placed,
+        measure=measure,
+    )

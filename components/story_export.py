@@ -6,6 +6,7 @@ shows, so an export cannot show something else than the step on screen.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -13,10 +14,11 @@ from html import escape
 
 import geopandas as gpd
 
-from components import story, story_map
+from components import legend, map_model, story, story_map, symbols
 from components.i18n import t
+from components.map_builder import MapContent, PlacedSymbol
 from components.map_view import MapView
-from components.print_map import Panel, PanelRow, render_print_map
+from components.print_map import Panel, PanelRow, PlacedMark, render_print_map
 from components.standalone_html import ExportPage, standalone_html
 from data.report import Report
 
@@ -31,6 +33,8 @@ class StepExport:
     county_names: Mapping[str, Mapping[str, str]]  # adcode -> {"zh": …, "en": …}
     view: MapView
     targets: Sequence[tuple[str, str]] = ()  # (indicator, value) in the UI language
+    # county-level initiatives drawn inside their counties (map_model.placed_symbols)
+    placed: Sequence[PlacedSymbol] = ()
 
     @property
     def step(self) -> story.Step:
@@ -70,6 +74,7 @@ class StepExport:
             mapped=story_map.drawn_count(self.view.filtered),
             measure=self.measure,
             county=self.county_name,
+            placed=len(map_model.placed_items(self.view.filtered)),
         )
 
     @property
@@ -78,20 +83,46 @@ class StepExport:
         stem = f"shaoyang-story-{self.index + 1}-{self.step.key}"
         return stem + (f"-{self.spotlight}" if self.spotlight else "") + f"-{self.lang}"
 
+    @property
+    def content(self) -> MapContent:
+        """What the step's map draws: the view, with its county-placed symbols (in the
+        spotlight, only the spotlit county's)."""
+        placed = [p for p in self.placed if not self.spotlight or p.adcode == self.spotlight]
+        return dataclasses.replace(self.view.content, placed=placed)
+
     def legend_html(self) -> str:
-        if not self.spotlight:
-            # the map's legend, its title naming the unit once ("Number of initiatives")
-            title = escape(self.view.content.choropleth.title)
-            return self.view.legend_html.replace(
-                f"<h4>{title}</h4>", f"<h4>{escape(self.measure)}</h4>", 1
+        content = self.content
+        routes = content.routes
+        if self.spotlight:
+            return story_map.spotlight_legend_html(
+                self.lang,
+                [row["category"] for row in self.projects],
+                list(routes["route_kind"].dropna()),
+                bool(content.clusters.get(self.spotlight)),
+                placed=bool(content.placed),
             )
-        content = self.view.content
-        return story_map.spotlight_legend_html(
-            self.lang,
-            [row["category"] for row in self.projects],
-            list(content.routes["route_kind"].dropna()),
-            bool(content.clusters.get(self.spotlight)),
+        choropleth = content.choropleth
+        return legend.legend_html(
+            # the title names the unit once ("Number of initiatives", not "… (initiatives)")
+            dataclasses.replace(choropleth, unit_in_title=self.measure != choropleth.label),
+            lang=self.lang,
+            categories=set(content.points["category"]),
+            route_kinds=set(routes["route_kind"].dropna()),
+            route_dashes={
+                symbols.route_dash(p, s)
+                for p, s in zip(routes["precision"], routes["route_status"], strict=True)
+            },
+            clusters=bool(content.clusters),
+            measure_note=t(f"measure.note.{self.view.state.measure}", self.lang),
+            placed=bool(content.placed),
         )
+
+    def placed_marks(self) -> list[PlacedMark]:
+        """The county-placed symbols for print."""
+        return [
+            PlacedMark(p.lon, p.lat, p.category, len(p.ids), p.zoom_from, p.zoom_to, p.adcode)
+            for p in self.content.placed
+        ]
 
     def panel(self) -> Panel | None:
         """What the print lists beside its legend: the county's projects, or the targets."""
@@ -109,6 +140,27 @@ class StepExport:
         return None
 
 
+def print_options(export: StepExport, counties: gpd.GeoDataFrame) -> dict:
+    """The arguments of print_map.render_print_map / print_map_figure for the step."""
+    content = export.content
+    choropleth = content.choropleth
+    spotlight = export.spotlight
+    return {
+        "counties_gdf": counties,
+        "values": {} if spotlight else choropleth.values,
+        "title": export.title,
+        "subtitle": export.subtitle,
+        "legend_title": t("story.legend.counties", export.lang) if spotlight else export.measure,
+        "bins": choropleth.classes.upper or None,  # the print's classes are the screen's
+        "lang": export.lang,
+        "routes_gdf": content.routes if len(content.routes) else None,
+        "points_gdf": content.points if len(content.points) else None,
+        "spotlight": spotlight,
+        "panel": export.panel(),
+        "placed": export.placed_marks(),
+    }
+
+
 def print_bytes(
     export: StepExport,
     counties: gpd.GeoDataFrame,
@@ -118,25 +170,7 @@ def print_bytes(
     dpi: int = 150,
 ) -> bytes:
     """The step as a print-ready A4 page (PNG or PDF)."""
-    content = export.view.content
-    choropleth = content.choropleth
-    spotlight = export.spotlight
-    return render_print_map(
-        counties,
-        {} if spotlight else choropleth.values,
-        title=export.title,
-        subtitle=export.subtitle,
-        legend_title=t("story.legend.counties", export.lang) if spotlight else export.measure,
-        bins=choropleth.classes.upper or None,  # the print's classes are the screen's
-        lang=export.lang,
-        routes_gdf=content.routes if len(content.routes) else None,
-        points_gdf=content.points if len(content.points) else None,
-        fmt=fmt,
-        dpi=dpi,
-        made_on=made_on,
-        spotlight=spotlight,
-        panel=export.panel(),
-    )
+    return render_print_map(**print_options(export, counties), fmt=fmt, dpi=dpi, made_on=made_on)
 
 
 def _projects_html(export: StepExport) -> str:
@@ -151,7 +185,7 @@ def _projects_html(export: StepExport) -> str:
 def html_text(export: StepExport, report: Report, *, made_on: dt.date) -> str:
     """The step as one offline HTML file: the map, title, legend, source and click cards."""
     lang = export.lang
-    content = export.view.content
+    content = export.content
     cards = story_map.card_payload(
         content.counties,
         export.view.filtered,

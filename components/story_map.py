@@ -21,6 +21,7 @@ from components.cards import highlighted_html
 from components.i18n import name_of, t
 from components.map_builder import Choropleth, MapContent
 from components.map_events import token
+from components.offline_assets import localise
 from data.report import Report
 
 # Cluster names were purple italics on the blue choropleth: make them dark upright text on a
@@ -111,15 +112,22 @@ def story_map(
         map_builder.points_layer(
             content.points, map_builder.county_names_of(counties, lang), lang, clustered=False
         ).add_to(fmap)
+        map_builder.placed_layer(content.placed, "none", lang).add_to(fmap)
         map_builder.OverlayStamp(content.stamp).add_to(fmap)  # the hook the ordinary map has
         minx, miny, maxx, maxy = counties[counties["adcode"] == spotlight].total_bounds
         fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(20, 20))
     fmap.get_root().header.add_child(Element(READABLE_CSS), name="sy_story_css")
+    localise(fmap)  # every layer's assets from the app itself, none from a CDN
     return fmap
 
 
 def spotlight_legend_html(
-    lang: str, categories: Sequence[str], route_kinds: Sequence[str], clusters: bool
+    lang: str,
+    categories: Sequence[str],
+    route_kinds: Sequence[str],
+    clusters: bool,
+    *,
+    placed: bool = False,
 ) -> str:
     """The spotlight map's legend (escaped HTML): the county, the others, symbols, routes."""
 
@@ -146,6 +154,11 @@ def spotlight_legend_html(
             f'<div><span style="display:inline-block;width:30px;border-top:'
             f'{min(float(style["weight"]), 8):.0f}px solid {style["color"]};vertical-align:3px">'
             f"</span> {escape(t(f'route_kind.{kind}', lang))}</div>"
+        )
+    if placed:
+        rows.append(
+            f"<div>{symbols.placed_icon('industry_cluster', 1, 20)} "
+            f"{escape(t('legend.placed', lang))}</div>"
         )
     if clusters:
         rows.append(f"<div>{escape(t('story.legend.cluster_tag', lang))}</div>")
@@ -219,10 +232,10 @@ def card_payload(
     *,
     choropleth: Choropleth | None = None,
 ) -> dict[str, dict[str, str]]:
-    """{"county": {adcode: card}, "initiative": {id: card}} for every county and every drawn
-    initiative of the view (cards are escaped HTML)."""
+    """{"county": {adcode: card}, "initiative": {id: card}} for every county and every
+    initiative of the view, drawn at a site or placed in its county (cards are escaped HTML)."""
     names = map_builder.county_names_of(counties, lang)
-    drawn = filtered[filtered["geom_kind"] != "none"]
+    drawn = filtered[(filtered["geom_kind"] != "none") | (filtered["counties"].map(len) > 0)]
     return {
         "county": {
             str(row["adcode"]): county_card(row, filtered, lang, choropleth=choropleth)

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from components import legend, sidebar, story, story_export, story_map
+from components import legend, map_model, sidebar, story, story_export, story_map
 from components.i18n import t
 from components.map_view import map_view
 from components.story import DEFAULT_SPOTLIGHT, STEPS, share_query, step_index, view_for
@@ -58,6 +58,9 @@ export = story_export.StepExport(
     county_names=county_names,
     view=view,
     targets=story.targets_table(targets[targets["section"] == "targets"], lang),
+    placed=map_model.placed_symbols(
+        view.filtered, cached.county_placement(version, lang), names, lang
+    ),
 )
 spotlight = export.spotlight
 mapped = story_map.drawn_count(view.filtered)
@@ -115,7 +118,7 @@ with card_column:
 
 with map_column:
     st_folium(
-        story_map.story_map(view.content, lang=lang, spotlight=spotlight, height=620),
+        story_map.story_map(export.content, lang=lang, spotlight=spotlight, height=620),
         key=f"sy_story_map_{index}_{county}_{lang}",
         returned_objects=[],
         use_container_width=True,

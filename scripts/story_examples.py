@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from components import story, story_export  # noqa: E402
+from components import map_model, story, story_export  # noqa: E402
 from components.map_view import map_view  # noqa: E402
 from data import cached  # noqa: E402
 from data.build_targets import TARGETS_PATH  # noqa: E402
@@ -29,6 +29,7 @@ def export_of(index: int, lang: str, county: str) -> story_export.StepExport:
     step = story.STEPS[index]
     view = map_view(story.view_for(step, lang=lang, county=county), version, initiatives)
     targets = pd.read_csv(TARGETS_PATH, dtype=str)
+    names = {adcode: pair[lang] for adcode, pair in cached.county_names().items()}
     return story_export.StepExport(
         index=index,
         lang=lang,
@@ -36,6 +37,9 @@ def export_of(index: int, lang: str, county: str) -> story_export.StepExport:
         county_names=cached.county_names(),
         view=view,
         targets=story.targets_table(targets[targets["section"] == "targets"], lang),
+        placed=map_model.placed_symbols(
+            view.filtered, cached.county_placement(version, lang), names, lang
+        ),
     )
 
 

@@ -448,3 +448,43 @@ def test_choropleth_fills_are_the_screen_palette(counties):
     drawn = [to_hex(colour, keep_alpha=False) for colour in fills.get_facecolor()]
     assert sorted(drawn) == sorted(symbols.palette(3))
     assert fills.get_alpha() == symbols.CHOROPLETH_OPACITY
+
+
+# --- county-placed symbols ------------------------------------------------------------------------
+
+
+def test_screen_zoom_matches_web_mercator():
+    """At the equator one zoom-10 pixel is 152.87 m; printed at PX_TO_PT points."""
+    metres_per_px = 156_543.034 / 2**10
+    zoom = print_map.screen_zoom(metres_per_px / print_map.PX_TO_PT, 0.0)
+    assert zoom == pytest.approx(10.0)
+
+
+def test_placed_marks_show_the_level_the_screen_shows_at_the_print_scale(counties):
+    """A county's total below a zoom, its category symbols above: the print draws the one
+    matching its own scale, the total as a number beside the county's name."""
+    first = print_map_figure(counties, VALUES, title="t", legend_title="u")
+    zoom = print_map._zoom_of(first.axes[0], first)
+
+    def marks(switch: float) -> list:
+        return [
+            print_map.PlacedMark(111.15, 27.15, None, 2, 0.0, switch, "430522"),
+            print_map.PlacedMark(111.1, 27.1, "tourism", 1, switch, 99.0, "430522"),
+            print_map.PlacedMark(111.2, 27.2, "ecology", 1, switch, 99.0, "430522"),
+        ]
+
+    zoomed_in = print_map_figure(
+        counties, VALUES, title="t", legend_title="u", lang="en", placed=marks(zoom - 1)
+    )
+    ax = zoomed_in.axes[0]
+    assert len([c for c in ax.collections if c.get_gid() == "placed-disc"]) == 2
+    assert not [t for t in ax.texts if t.get_gid() == "placed-total"]
+    assert {"Tourism", "Ecology"} <= set(_legend_texts(zoomed_in))
+
+    zoomed_out = print_map_figure(
+        counties, VALUES, title="t", legend_title="u", lang="en", placed=marks(zoom + 1)
+    )
+    ax = zoomed_out.axes[0]
+    assert not [c for c in ax.collections if c.get_gid() == "placed-disc"]
+    totals = [t for t in ax.texts if t.get_gid() == "placed-total"]
+    assert [t.get_text() for t in totals] == ["2"]

@@ -119,7 +119,8 @@ def test_measure_title_names_the_unit_once():
 
 def test_subtitle_says_what_is_shown():
     clusters = next(s for s in STEPS if s.key == "clusters")
-    line = story.subtitle(clusters, "en", n=30, mapped=12, measure="Number", county="x")
-    assert "Industry clusters" in line and "30" in line and "12" in line and "Number" in line
+    line = story.subtitle(clusters, "en", n=30, mapped=12, measure="Number", county="x", placed=15)
+    assert "Industry clusters" in line and "Number" in line
+    assert "30 initiatives: 12 at a site or on a line, 15 placed" in line and "3 city-wide" in line
     spot = story.subtitle(STEPS[-1], "en", n=14, mapped=1, measure="", county="Shaodong City")
     assert "Shaodong City" in spot and "14" in spot

@@ -66,3 +66,25 @@ def test_the_spotlight_html_lists_the_projects_under_the_legend(spotlight_en):
     assert "Initiatives in Shaodong City (14)" in html
     assert "Shaodong small-hardware cluster" in html
     assert "Made 2026-11-30" in html
+
+
+def test_the_spotlight_print_draws_the_county_level_items_inside_the_county(spotlight_en):
+    """Shaodong's county-level initiatives are drawn one by one inside it, as on screen when
+    zoomed to the county; its one line is drawn as a route."""
+    import shapely
+
+    from components.print_map import METRIC_CRS, print_map_figure
+
+    counties = cached.counties(display=True)
+    options = story_export.print_options(spotlight_en, counties)
+    fig = print_map_figure(**options, made_on=DAY)
+    ax = fig.axes[0]
+    discs = [c for c in ax.collections if c.get_gid() == "placed-disc"]
+    county_level = spotlight_en.view.filtered
+    county_level = county_level[county_level["geom_kind"] == "none"]
+    assert len(discs) == len(county_level) == 13
+    shaodong = counties[counties["adcode"] == "430582"].to_crs(METRIC_CRS).geometry.iloc[0]
+    for disc in discs:
+        ((x, y),) = disc.get_offsets()
+        assert shaodong.contains(shapely.Point(x, y))
+    assert {m.adcode for m in options["placed"]} == {"430582"}
