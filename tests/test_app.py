@@ -40,7 +40,7 @@ def test_default_view():
     features = json.loads(INITIATIVES.read_text(encoding="utf-8"))["features"]
     line = next(c.value for c in at.caption if c.value.startswith(f"{len(features)} 项："))
     # The count line is the honest whole: its precision classes add up to the total.
-    assert sum(int(n) for n in re.findall(r"\D(\d+)", line[line.index("：") :])) == len(features)
+    assert sum(int(n) for n in re.findall(r"\D(\d+)", line[line.index("："):])) == len(features)
     assert any("上接1版" in c.value for c in at.caption)  # what the source covers
     assert any(m.value.startswith("**全市性项目（") for m in at.markdown)  # the city-wide list
     assert len(at.get("component_instance")) == 1  # the map
