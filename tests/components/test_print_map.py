@@ -488,3 +488,16 @@ def test_placed_marks_show_the_level_the_screen_shows_at_the_print_scale(countie
     assert not [c for c in ax.collections if c.get_gid() == "placed-disc"]
     totals = [t for t in ax.texts if t.get_gid() == "placed-total"]
     assert [t.get_text() for t in totals] == ["2"]
+
+
+def test_square_outlines_are_the_screen_rectangles():
+    """The print's square outlines are the rectangles the screen's SVG icons draw."""
+    from components import symbols
+
+    for shape in ("square", "hollow_square"):
+        colour = "#123456"
+        svg = symbols._shape_svg(shape, colour)
+        rect = {k: float(v) for k, v in re.findall(r'(?<![\w-])(x|y|width|height)="([\d.]+)"', svg)}
+        x, y, w, h = rect["x"], rect["y"], rect["width"], rect["height"]
+        expected = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+        assert symbols.shape_outline(shape) == [pytest.approx(corner) for corner in expected]
