@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from html import escape
 from urllib.parse import urlparse
 
@@ -19,7 +19,9 @@ import streamlit as st
 from components import symbols
 from components.i18n import name_of, t
 from components.map_model import CountyPanelData, InitiativePanelData
+from data import cached
 from data.report import Report
+from data.sources import publisher_of
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
 
@@ -30,7 +32,9 @@ CARD_CSS = """
 .sy-card .sub{color:#555;margin:0 0 8px}
 .sy-card table{border-collapse:collapse;width:100%;margin:4px 0 8px}
 .sy-card th{text-align:left;font-weight:600;color:#444;padding:3px 8px 3px 0;vertical-align:top;white-space:nowrap;width:34%}
-.sy-card td{padding:3px 0;vertical-align:top}
+.sy-card td{padding:3px 0;vertical-align:top;overflow-wrap:anywhere;word-break:break-word}
+.sy-card a{overflow-wrap:anywhere;word-break:break-word}
+.sy-card .quality{color:#8a5a00;font-size:12px;white-space:nowrap}
 .sy-card .muted{color:#6a6a6a;font-size:12.5px}
 .sy-card .unknown{color:#9a3412;font-style:italic}
 .sy-card blockquote{margin:6px 0;padding:6px 10px;border-left:4px solid #0b57d0;background:#f4f7fd}
@@ -66,9 +70,62 @@ def linkify(text: str) -> str:
     return "".join(out)
 
 
-def _link(source: str, label: str) -> str:
-    """A source: its links clickable, the rest as muted text (all escaped)."""
-    return f'<span class="muted">{escape(label)}: {linkify(source)}</span>'
+def _quality_mark(quality: str, lang: str) -> str:
+    """Nothing for an official source; a plain mark for any other."""
+    if quality == "official":
+        return ""
+    key = "source.secondary" if quality == "secondary" else "source.unvetted"
+    return f' <span class="quality">· {escape(t(key, lang))}</span>'
+
+
+def publisher_link(url: str, name: str, quality: str, lang: str) -> str:
+    """A source as its publisher's name linking to the page, with its quality mark."""
+    return (
+        f'<a href="{escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+        f"{escape(name)}</a>{_quality_mark(quality, lang)}"
+    )
+
+
+def _fact_source(facts: Mapping[str, str], column: str, lang: str) -> str:
+    """'Source: <publisher>' for a figure of the public county facts (data.sources)."""
+    url = facts.get(column) or ""
+    name = facts.get(f"{column}_publisher_{lang}") or facts.get(f"{column}_publisher_zh") or ""
+    if not (url and name):
+        return ""
+    link = publisher_link(url, name, facts.get(f"{column}_quality") or "", lang)
+    return f'<br><span class="muted">{escape(t("county.source", lang))}: {link}</span>'
+
+
+# location_source texts without a link, in the words users read
+_LOCATION_PHRASES = (
+    ("the report ties it to no county", "item.location_citywide"),
+    ("no public source located it", "item.location_none"),
+    ("the report names", "item.location_report"),
+    ("the report's paragraph", "item.location_report"),
+)
+
+
+def location_html(location_source: str, lang: str, sources: Mapping[str, object]) -> str:
+    """Where an initiative's location comes from, in plain words, with each source shown by
+    its publisher (or its site's name) and a quality mark; curation references stay out."""
+    text = (location_source or "").strip()
+    for phrase, key in _LOCATION_PHRASES:
+        if text.startswith(phrase):
+            return escape(t(key, lang))
+    links = []
+    for match in _URL.finditer(text):
+        url = match.group().rstrip(".,;:")
+        publisher = publisher_of(url, sources)
+        if publisher is not None and publisher.accepted:
+            name = publisher.name_zh if lang == "zh" else publisher.name_en
+            links.append(publisher_link(url, name, publisher.quality, lang))
+        else:
+            host = urlparse(url).hostname or url
+            links.append(publisher_link(url, host.removeprefix("www."), "", lang))
+    words = escape(t("item.location_sources", lang))
+    if not links:
+        return words
+    return f'{words}<br><span class="muted">{escape(t("list.sep", lang)).join(links)}</span>'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,8 +189,10 @@ def initiative_card_html(
     route_km: Mapping[str, float] | None = None,
     cluster_name: str | None = None,
     anchors: Sequence[Mapping] = (),
+    sources: Mapping[str, object] | None = None,
 ) -> str:
-    """Names, category, counties, precision, commitment, quantities and the report sentence."""
+    """Names, category, counties, precision, commitment, quantities, where the location comes
+    from (``sources``: data.sources' publishers) and the report sentence."""
     other = row["name_en"] if lang == "zh" else row["name_zh"]
     category = str(row["category"])
     counties = [county_names.get(c, c) for c in row.get("counties") or ()]
@@ -162,9 +221,7 @@ def initiative_card_html(
         text = f"{t(f'route_kind.{kind}', lang)} · {t(f'route_status.{status}', lang)}"
         if row.get("precision") == "schematic":
             text += f" ({t('route.schematic', lang)})"
-        note = row.get("route_status_note")
-        extra = f'<br><span class="muted">{escape(note)}</span>' if note else ""
-        rows.append((t("item.route", lang), escape(text) + extra))
+        rows.append((t("item.route", lang), escape(text)))
     if route_km:
         parts = [
             escape(f"{county_names.get(a, a)} {t('county.route_km', lang, km=f'{km:,.1f}')}")
@@ -196,13 +253,12 @@ def initiative_card_html(
         )
     if row.get("location_source"):
         rows.append(
-            (t("item.location", lang), _link(str(row["location_source"]), t("source.label", lang)))
-        )
-    for key in ("location_note", "note"):
-        if row.get(key):
-            rows.append(
-                (t("item.note", lang), f'<span class="muted">{escape(str(row[key]))}</span>')
+            (
+                t("item.location", lang),
+                location_html(str(row["location_source"]), lang, sources or {}),
             )
+        )
+    # location_note, note and route_status_note are curation notes: they stay in the data.
     table = "".join(f"<tr><th>{escape(h)}</th><td>{v}</td></tr>" for h, v in rows)
     sentence = highlighted_html(report, int(row["source_start"]), int(row["source_end"]))
     return (
@@ -237,10 +293,10 @@ def show_initiative_card(card_html: str, report: Report, row: Mapping, lang: str
 # County panel
 
 FACTS = (
-    # (label key, value column, unit key or None, source column, note column)
-    ("county.population", "pop_2020_census", None, "pop_source", "pop_note"),
-    ("county.area", "area_km2", "km²", "area_source", "area_note"),
-    ("county.gdp", "gdp_2023_100m_cny", "gdp", "gdp_source", "gdp_note"),
+    # (label key, value column, unit key or None, source column)
+    ("county.population", "pop_2020_census", None, "pop_source"),
+    ("county.area", "area_km2", "km²", "area_source"),
+    ("county.gdp", "gdp_2023_100m_cny", "gdp", "gdp_source"),
 )
 
 
@@ -253,7 +309,9 @@ def _number_text(value: str) -> str:
 
 
 def county_facts_html(facts: Mapping[str, str], lang: str, *, measure_text: str = "") -> str:
-    """Name, type, group, seat and the sourced figures; an empty figure shows as unknown."""
+    """Name, type, group, seat and the sourced figures of the public county facts
+    (data.sources.public_county_facts): each figure with its publisher as a link and a mark
+    when the source is secondary; an empty figure shows as unknown. Notes are never shown."""
     name = facts.get("name_zh" if lang == "zh" else "name_en") or facts.get("name_zh", "")
     other = facts.get("name_en" if lang == "zh" else "name_zh", "")
     rows = [
@@ -265,7 +323,7 @@ def county_facts_html(facts: Mapping[str, str], lang: str, *, measure_text: str 
             else _value_or_unknown("", lang),
         ),
     ]
-    for label, column, unit, source, note in FACTS:
+    for label, column, unit, source in FACTS:
         value = (facts.get(column) or "").strip()
         if value:
             shown = escape(_number_text(value))
@@ -273,17 +331,14 @@ def county_facts_html(facts: Mapping[str, str], lang: str, *, measure_text: str 
                 shown += " " + escape("亿元" if lang == "zh" else "× 100 million CNY")
             elif unit:
                 shown += " " + escape(unit)
-            if facts.get(source):
-                shown += "<br>" + _link(facts[source], t("county.source", lang))
+            shown += _fact_source(facts, source, lang)
         else:
             shown = _value_or_unknown("", lang)
-        if facts.get(note):
-            shown += f'<br><span class="muted">{escape(t("county.note", lang))}: {escape(facts[note])}</span>'
         rows.append((t(label, lang), shown))
     seat = facts.get("seat_zh" if lang == "zh" else "seat_en") or facts.get("seat_zh") or ""
     seat_html = _value_or_unknown(seat, lang)
-    if facts.get("seat_source"):
-        seat_html += "<br>" + _link(facts["seat_source"], t("county.source", lang))
+    if seat:
+        seat_html += _fact_source(facts, "seat_source", lang)
     rows.append((t("county.seat", lang), seat_html))
     table = "".join(f"<tr><th>{escape(h)}</th><td>{v}</td></tr>" for h, v in rows)
     measure = f'<p class="sub">{escape(measure_text)}</p>' if measure_text else ""
@@ -344,11 +399,22 @@ def routes_html(routes: Sequence[tuple[Mapping, float | None]], lang: str) -> st
     return CARD_CSS + f'<div class="sy-card"><ul>{"".join(items)}</ul></div>'
 
 
-def items_table(items: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The county's initiatives as rows (category first, so they read grouped by category)."""
+def marks_matches(items: pd.DataFrame, matching: Collection[str] | None) -> bool:
+    """Whether a list of ``items`` needs a mark on those the search and filters keep."""
+    return matching is not None and not set(items["id"]) <= set(matching)
+
+
+def items_table(
+    items: pd.DataFrame, lang: str, matching: Collection[str] | None = None
+) -> pd.DataFrame:
+    """The county's initiatives as rows (category first, so they read grouped by category);
+    when only some pass the search and filters (``matching``), a first column marks them ✓."""
+    marked = marks_matches(items, matching)
+    wanted = set(matching or ())
     rows = [
         {
             "id": r["id"],
+            **({t("list.match", lang): "✓" if r["id"] in wanted else ""} if marked else {}),
             t("list.category", lang): t(f"category.{r['category']}", lang),
             t("list.name", lang): name_of(r, lang),
             t("list.commitment", lang): t(f"commitment.{r['commitment']}", lang),
@@ -359,15 +425,54 @@ def items_table(items: pd.DataFrame, lang: str) -> pd.DataFrame:
         )
     ]
     columns = ["id"] + [
-        t(k, lang) for k in ("list.category", "list.name", "list.commitment", "list.precision")
+        t(k, lang)
+        for k in (
+            *(("list.match",) if marked else ()),
+            "list.category",
+            "list.name",
+            "list.commitment",
+            "list.precision",
+        )
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+_WIDE = re.compile(
+    r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
+
+
+def fit_width(texts: Iterable[object], *, maximum: int = 320, minimum: int = 60) -> int:
+    """Pixels a table column needs to show the longest of ``texts`` whole (14 px font: a Chinese
+    character is as wide as the font, a Latin one about 0.6 of it), within [minimum, maximum].
+
+    st.dataframe sizes a column by its first rows only, so a long name further down (城步苗族
+    自治县 in row 10) is cut; giving the width explicitly avoids that.
+    """
+    widest = 0.0
+    for text in texts:
+        value = "" if text is None else str(text)
+        wide = len(_WIDE.findall(value))
+        widest = max(widest, wide * 14 + (len(value) - wide) * 8.4)
+    return int(min(max(widest + 32, minimum), maximum))  # + cell padding and the sort arrow
+
+
+def text_column_widths(table: pd.DataFrame, *, maximum: int = 320) -> dict[str, object]:
+    """st.column_config entries giving every text column the width its longest cell needs."""
+    return {
+        column: st.column_config.TextColumn(
+            width=fit_width([column, *table[column].tolist()], maximum=maximum)
+        )
+        for column in table.columns
+        if not pd.api.types.is_numeric_dtype(table[column])
+    }
 
 
 def selectable_table(
     table: pd.DataFrame, *, key: str, on_pick: Callable[[str], None], height: int | str = "auto"
 ) -> None:
-    """A read-only table (plain text cells); picking a row calls ``on_pick(row id)``."""
+    """A read-only table (plain text cells, each column as wide as its longest cell); picking a
+    row calls ``on_pick(row id)``."""
 
     def _picked() -> None:
         selection = st.session_state.get(key)
@@ -379,7 +484,8 @@ def selectable_table(
         table,
         key=key,
         hide_index=True,
-        column_config={"id": None},
+        column_config={**text_column_widths(table), "id": None},
+        placeholder="—",
         on_select=_picked,
         selection_mode="single-row",
         height=height,
@@ -405,11 +511,13 @@ def show_county_panel(
     items = panel.items
     st.markdown(f"**{t('county.initiatives', lang, n=len(items))}**")
     if items.empty:
-        st.caption(t("county.initiatives_none", lang))
+        st.caption(t("county.initiatives_none_at_all", lang))
     else:
+        if marks_matches(items, panel.matching):
+            st.caption(t("county.initiatives_matching", lang, hit=len(panel.matching)))
         st.html(category_chips_html(items["category"].value_counts().to_dict(), lang))
         selectable_table(
-            items_table(items, lang),
+            items_table(items, lang, panel.matching),
             key=f"sy_county_items_{panel.adcode}_{lang}",
             on_pick=on_pick,
             height=min(38 + 35 * len(items), 320),
@@ -438,6 +546,7 @@ def show_initiative_panel(
         route_km=route_km,
         cluster_name=panel.cluster_name,
         anchors=panel.anchors,
+        sources=cached.source_publishers(),
     )
     show_initiative_card(card, report, panel.row, lang)
     for adcode in panel.row["counties"]:

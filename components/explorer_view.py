@@ -10,13 +10,14 @@ User text passes through as plain cell values: callers show it only with st.data
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 import streamlit as st
 
+from components.cards import fit_width
 from components.i18n import name_of, t
 from components.user_data import split_counties
 from data.export import Column
@@ -396,13 +397,17 @@ def display_table(rows: pd.DataFrame, lang: str, *, mine: bool) -> pd.DataFrame:
     return pd.DataFrame(shown)
 
 
-def column_config(lang: str) -> dict[str, object]:
-    """st.dataframe column settings: the row key hidden, the name wide, km with one decimal."""
+def column_config(lang: str, county_names: Iterable[str] = ()) -> dict[str, object]:
+    """st.dataframe column settings: the row key hidden, the name wide, the counties column
+    wide enough for the longest of ``county_names``, km with one decimal."""
     columns = {c.name: c for c in explorer_columns(True)}
     km = header(columns["route_km"], lang)
+    counties_header = header(columns["county_names"], lang)
+    counties = fit_width([counties_header, *county_names])
     return {
         KEY_COLUMN: None,
         t("list.name", lang): st.column_config.TextColumn(width="large"),
+        counties_header: st.column_config.TextColumn(width=counties),
         km: st.column_config.NumberColumn(format="%.1f"),
     }
 

@@ -283,13 +283,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "county.region_group": {"zh": "报告中的板块", "en": "Group in the report"},
     "county.type": {"zh": "类型", "en": "Type"},
     "county.source": {"zh": "来源", "en": "source"},
-    "county.note": {"zh": "说明", "en": "note"},
     "county.unknown": {"zh": "未知", "en": "unknown"},
     "county.initiatives": {"zh": "项目（{n}）", "en": "Initiatives ({n})"},
-    "county.initiatives_none": {
-        "zh": "当前筛选下没有涉及本县的项目。",
-        "en": "No initiative touches this county under the current filters.",
+    # A county lists all its initiatives; the search and filters mark theirs (✓) and put them first.
+    "county.initiatives_none_at_all": {
+        "zh": "报告中没有涉及本县的项目。",
+        "en": "No initiative in the report touches this county.",
     },
+    "county.initiatives_matching": {
+        "zh": "本县全部项目都列出；其中 {hit} 项符合当前搜索或筛选，排在前面并标有 ✓。",
+        "en": "All the county's initiatives are listed; the {hit} that match the current search "
+        "or filters come first, marked ✓.",
+    },
+    "list.match": {"zh": "符合", "en": "Match"},
     "county.clusters": {"zh": "产业集群", "en": "Industry clusters"},
     "county.clusters_none": {
         "zh": "报告未指明本县的产业集群。",
@@ -324,7 +330,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "item.cluster": {"zh": "所属产业集群", "en": "Cluster it anchors"},
     "item.anchors": {"zh": "龙头企业", "en": "Anchor enterprises"},
     "item.location": {"zh": "位置依据", "en": "Where the location comes from"},
-    "item.note": {"zh": "说明", "en": "Note"},
+    # Where a location or a figure comes from, in plain words (curation notes stay in data/).
+    "item.location_citywide": {
+        "zh": "报告未把它落到某个县",
+        "en": "The report ties it to no county",
+    },
+    "item.location_none": {
+        "zh": "未找到给出其位置的公开资料",
+        "en": "No public source gives its location",
+    },
+    "item.location_report": {"zh": "报告原文", "en": "The report's own words"},
+    "item.location_sources": {"zh": "公开资料", "en": "Public sources"},
+    "source.secondary": {"zh": "二手来源", "en": "secondary source"},
+    "source.unvetted": {"zh": "未经核实的来源", "en": "unvetted source"},
     "item.read_report": {"zh": "在报告中查看", "en": "Open in the report"},
     # --- the lists beside the map --------------------------------------------------------------
     "list.unmapped": {
@@ -412,6 +430,12 @@ STRINGS.update(
         "data.upload": {
             "zh": "上传文件（CSV：UTF-8 或 GBK；XLSX；GeoJSON；最大 20 MB、5 万行）",
             "en": "Upload a file (CSV in UTF-8 or GBK, XLSX, GeoJSON; at most 20 MB and 50,000 rows)",
+        },
+        # Streamlit cannot translate the upload box's own English; this says what it means.
+        "data.upload_help": {
+            "zh": "上传框里的英文由 Streamlit 显示：“Drag and drop a file here”意为把文件拖到这里；"
+            "“20MB per file”意为每个文件最大 20 MB；点击“Upload”选择文件。",
+            "en": "Drop a file on the box or click “Upload”; at most 20 MB per file.",
         },
         "data.paste": {
             "zh": "或直接粘贴表格（从 Excel 复制，含表头）",
@@ -842,9 +866,14 @@ STRINGS.update(
 STRINGS.update(
     {
         "reader.title": {"zh": "报告原文", "en": "The report"},
+        # Says what is true of the highlights: most are not drawn on the map (county-level, city-wide).
         "reader.help": {
-            "zh": "高亮的 {n} 处（共 {total} 项）是地图上的项目，点击即在地图上打开；侧栏筛选决定高亮哪些。",
-            "en": "The {n} highlighted spans (of {total} initiatives) are on the map: click one to open it there. "
+            "zh": "高亮 {n} 处（共 {total} 项）：{drawn} 项在地图上画为点或线；{county} 项只落到县、"
+            "{citywide} 项属全市，地图上不画出。点击高亮处，在新标签页的地图页打开它的卡片；"
+            "侧栏筛选决定高亮哪些。",
+            "en": "The {n} highlighted spans (of {total} initiatives): {drawn} are drawn on the map as "
+            "points or lines; {county} are placed only in their county and {citywide} are city-wide, "
+            "so the map does not draw them. Click a span to open its card on the map in a new tab. "
             "The sidebar filters choose what is highlighted.",
         },
         "reader.pick": {

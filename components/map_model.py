@@ -140,13 +140,15 @@ def selection_target(
 
 @dataclass(frozen=True)
 class CountyPanelData:
-    """What a county's panel lists: its (filtered) initiatives, and all its clusters and routes."""
+    """What a county's panel lists: all its initiatives (those the search and filters keep
+    first, their ids in ``matching``), and all its clusters and routes."""
 
     adcode: str
     items: gpd.GeoDataFrame
     clusters: list[dict]
     anchors: dict[str, list[dict]]
     routes: list[tuple[dict, float | None]]  # (route, km inside the county; None = not reached)
+    matching: frozenset[str] = frozenset()  # ids of ``items`` that pass the search and filters
 
 
 def county_panel_data(
@@ -155,9 +157,13 @@ def county_panel_data(
     initiatives: gpd.GeoDataFrame,
     route_km: Mapping[str, Mapping[str, float]],
 ) -> CountyPanelData:
-    """The initiatives touching ``adcode`` under the filters; its clusters and routes regardless."""
-    touching = filtered[filtered["counties"].map(lambda codes: adcode in codes)]
+    """Every initiative touching ``adcode``, those in ``filtered`` first (a search or filter
+    marks items, it does not hide the rest of the county); its clusters and routes."""
     in_county = initiatives["counties"].map(lambda codes: adcode in codes)
+    touching = initiatives[in_county]
+    matching = frozenset(touching.index.intersection(filtered.index))
+    order = touching.assign(_miss=~touching.index.isin(list(matching)))
+    touching = touching.loc[order.sort_values(["_miss", "category", "id"]).index]
     clusters = initiatives[(initiatives["category"] == CLUSTER) & in_county]
     lines = lines_of(initiatives)
     routes = [
@@ -167,10 +173,11 @@ def county_panel_data(
     ]
     return CountyPanelData(
         adcode=adcode,
-        items=touching.sort_values(["category", "id"]),
+        items=touching,
         clusters=clusters[["id", "name_zh", "name_en"]].to_dict("records"),
         anchors=anchors_by_cluster(initiatives),
         routes=routes,
+        matching=matching,
     )
 
 

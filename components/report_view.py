@@ -12,6 +12,9 @@ import html
 from dataclasses import dataclass
 from urllib.parse import quote
 
+import pandas as pd
+
+from components.i18n import t
 from data.report import Report
 
 
@@ -142,3 +145,19 @@ def render_report_html(
 def spans_covering(spans: list[SpanRecord], start: int, end: int) -> list[SpanRecord]:
     """Every span that overlaps [start, end): the initiatives a sentence mentions."""
     return [s for s in spans if s.start < end and s.end > start]
+
+
+def reader_caption(shown: pd.DataFrame, total: int, lang: str) -> str:
+    """What the highlights are, truthfully: how many the map draws (points and lines), how
+    many are known only to their county, how many are city-wide."""
+    drawn = int((shown["geom_kind"] != "none").sum())
+    citywide = int(((shown["geom_kind"] == "none") & (shown["precision"] == "citywide")).sum())
+    return t(
+        "reader.help",
+        lang,
+        n=len(shown),
+        total=total,
+        drawn=drawn,
+        county=len(shown) - drawn - citywide,
+        citywide=citywide,
+    )

@@ -34,15 +34,21 @@ def report_only_filter_active(filters: Filters) -> bool:
     return any(getattr(filters, name) for name in MINE_ONLY_FILTERS)
 
 
-def project_search_ids(projects: pd.DataFrame, query: str) -> list[str]:
-    """project_ids whose name matches ``query`` (Chinese, pinyin, initials or English)."""
+def project_search_ids(
+    projects: pd.DataFrame, query: str, synonyms: Iterable[Iterable[str]] = ()
+) -> list[str]:
+    """project_ids whose name matches ``query`` (Chinese, pinyin, initials or English, or a
+    word of the same ``synonyms`` group)."""
     if not query.strip() or projects.empty:
         return []
     index = build_index(
-        ("project", str(pid), str(zh or ""), str(en or ""))
-        for pid, zh, en in zip(
-            projects["project_id"], projects["name_zh"], projects["name_en"], strict=True
-        )
+        (
+            ("project", str(pid), str(zh or ""), str(en or ""))
+            for pid, zh, en in zip(
+                projects["project_id"], projects["name_zh"], projects["name_en"], strict=True
+            )
+        ),
+        synonyms,
     )
     return [hit.id for hit in index.search(query)]
 
@@ -63,12 +69,17 @@ def projects_mask(projects: pd.DataFrame, filters: Filters) -> pd.Series:
 
 
 def filtered_projects(
-    projects: pd.DataFrame, filters: Filters, *, apply_search: bool = True
+    projects: pd.DataFrame,
+    filters: Filters,
+    *,
+    apply_search: bool = True,
+    synonyms: Iterable[Iterable[str]] = (),
 ) -> pd.DataFrame:
     """The user projects that pass the filters and (if asked) the search query."""
     kept = projects[projects_mask(projects, filters)]
     if apply_search and filters.query:
-        kept = kept[kept["project_id"].isin(set(project_search_ids(kept, filters.query)))]
+        hits = project_search_ids(kept, filters.query, synonyms)
+        kept = kept[kept["project_id"].isin(set(hits))]
     return kept
 
 

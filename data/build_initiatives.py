@@ -23,6 +23,7 @@ import shapely
 import yaml
 
 from data.report import Report, count_occurrences, load_report
+from data.schema import TOP_TEN
 from geo.counties import load_counties
 from geo.spatial import county_of_point, route_km_by_county
 
@@ -31,6 +32,10 @@ CURATION = DATA / "curation"
 OUTPUT = DATA / "initiatives.geojson"
 
 CENTRAL_DISTRICTS = ("430502", "430503", "430511")
+# research.csv row for 邵阳经开区 itself: a firm that sources place only "in 邵阳经开区" is
+# attributed to the districts that row gives for the zone (see data/README.md).
+EDZ_ROW = "61"
+EDZ_NAME = "邵阳经开区"
 CENTRAL_SOURCE = (
     "the report's paragraph on the central city (推动中心城区精建精美); the central city is "
     "the three urban districts 双清区, 大祥区, 北塔区"
@@ -68,6 +73,14 @@ VERB_CLASS = {
     "整合": "推进",
     "全面对接": "推进",
     "打通": "推进",
+    "促进": "推进",
+    "做强": "推进",
+    "滚动实施": "推进",
+    "大力实施": "推进",
+    "深入推进": "推进",
+    "推行": "推进",
+    "对接": "推进",
+    "加强": "推进",
     "彻底治理": "推进",
     "运营好": "运营",
     "建设运营好": "运营",
@@ -188,15 +201,25 @@ class Locator:
         source = f"GeoNames {geonameid} {city['name']} (https://www.geonames.org/{geonameid}), town centre ±1–3 km"
         return self._point(float(city["longitude"]), float(city["latitude"]), "town", source)
 
+    @staticmethod
+    def _where(row: dict[str, str]) -> str:
+        if row["source_url"]:
+            return f"{row['source_note']} ({row['source_url']})"
+        return row["source_note"]
+
     def _at_research(self, item_no: str) -> Located:
         row = self.research[item_no]
         codes = [c for c in row["adcodes"].split(";") if c]
         firm = row["confidence"] in ("high", "medium")
-        where = (
-            f"{row['source_note']} ({row['source_url']})"
-            if row["source_url"]
-            else row["source_note"]
-        )
+        where = self._where(row)
+        if codes and firm and row["geonames_id"]:
+            town = self._at_geonames(row["geonames_id"])
+            source = f"research.csv #{item_no}: {where}; point: {town.location_source}"
+            if town.counties[0] not in codes:
+                raise CurationError(f"research #{item_no}: GeoNames point is not in {codes}")
+            return Located(
+                town.geometry, "town", town.counties, source, row["town_or_park"] or None
+            )
         if codes and firm:
             return Located(
                 None,
@@ -204,6 +227,19 @@ class Locator:
                 codes,
                 f"research.csv #{item_no}: {where}",
                 row["town_or_park"] or None,
+            )
+        if firm and row["town_or_park"].startswith(EDZ_NAME):
+            zone = self.research[EDZ_ROW]
+            zone_codes = [c for c in zone["adcodes"].split(";") if c]
+            names = ", ".join(self.county_rows[c]["name_zh"] for c in zone_codes)
+            return Located(
+                None,
+                "county",
+                zone_codes,
+                f"research.csv #{item_no}: {where}. The zone: research.csv #{EDZ_ROW}: "
+                f"{self._where(zone)}",
+                f"placed in {row['town_or_park']}; the district within the zone is not sourced, "
+                f"so it is attributed to the zone's districts ({names})",
             )
         note = "county not sourced"
         if row["town_or_park"]:
@@ -229,23 +265,25 @@ class Locator:
             "route_status_note": route["status_note"],
         }
         note = route.get("counties_note")
+        counties = sorted(route["counties"], key=list(self.county_rows).index)
+        named = f"Counties: {route['counties_source']}"
         if len(points) < 2:
             return Located(
-                None,
-                "county",
-                list(route["counties"]),
-                f"routes.md: {route['source']}",
-                note,
-                extra,
+                None, "county", counties, f"routes.md: {route['source']}. {named}", note, extra
             )
         line = shapely.LineString(points)
-        crossed = sorted(route_km_by_county(self.counties, line), key=list(self.county_rows).index)
-        beyond = [c for c in route.get("counties_beyond_geometry", []) if c not in crossed]
-        extra["counties_beyond_geometry"] = beyond
+        crossed = route_km_by_county(self.counties, line)
+        extra["counties_beyond_geometry"] = [c for c in counties if c not in crossed]
+        unnamed = [c for c in self.county_rows if c in crossed and c not in counties]
+        if unnamed:
+            also = ", ".join(self.county_rows[c]["name_zh"] for c in unnamed)
+            crossing = f"the schematic line also crosses {also}, which the sources do not name"
+            note = f"{note}; {crossing}" if note else crossing
         source = (
-            f"schematic line through sourced waypoints: {sources}. Route facts: {route['source']}"
+            f"schematic line through sourced waypoints: {sources}. Route facts: {route['source']}. "
+            f"{named}"
         )
-        return Located(_geojson(line), "schematic", crossed + beyond, source, note, extra)
+        return Located(_geojson(line), "schematic", counties, source, note, extra)
 
 
 def _span(report: Report, entry: dict) -> tuple[int, int]:
@@ -277,6 +315,10 @@ def build_features(entries: list[dict], report: Report, locator: Locator) -> lis
         seen.add(entry["id"])
         if entry["verb"] not in VERB_CLASS:
             raise CurationError(f"{entry['id']}: no commitment class for verb {entry['verb']!r}")
+        if entry.get("top") not in (None, *TOP_TEN):
+            raise CurationError(
+                f"{entry['id']}: top must be one of {TOP_TEN}, not {entry['top']!r}"
+            )
         start, end = _span(report, entry)
         located = locator.locate(entry["at"])
         properties = {
@@ -284,6 +326,7 @@ def build_features(entries: list[dict], report: Report, locator: Locator) -> lis
             "name_zh": entry["zh"],
             "name_en": entry["en"],
             "category": entry["cat"],
+            "top_ten": entry.get("top"),
             "section": report.section_at(start),
             "counties": located.counties,
             "source_start": start,

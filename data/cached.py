@@ -26,6 +26,8 @@ from components import map_builder, map_model
 from components.search import SearchIndex, build_index
 from components.view_state import Filters, filter_mask
 from data.schema import COUNTY_ADCODES
+from data.search_synonyms import read_search_synonyms
+from data.sources import Publisher, public_county_facts, read_sources
 from geo.counties import load_counties
 from geo.datum import WGS84
 from geo.spatial import route_km_by_county
@@ -174,23 +176,36 @@ def county_names() -> dict[str, dict[str, str]]:
     }
 
 
+def read_public_county_facts(path: Path = COUNTIES_CSV) -> dict[str, dict[str, str]]:
+    """{adcode: what users may see of its counties.csv row} (see data.sources): a figure
+    whose source data/sources.csv does not accept is an empty string, an unknown."""
+    sources = read_sources()
+    return {
+        adcode: public_county_facts(row, sources)
+        for adcode, row in read_county_facts(path).to_dict("index").items()
+    }
+
+
+@st.cache_resource(show_spinner=False)
+def source_publishers() -> dict[str, Publisher]:
+    """Read-only: data/sources.csv, {domain: publisher}."""
+    return read_sources()
+
+
 @st.cache_data(show_spinner=False)
 def county_facts() -> dict[str, dict[str, str]]:
-    """{adcode: the counties.csv row as strings}; an empty string is an unknown."""
-    return read_county_facts().to_dict("index")
+    """{adcode: the county's public facts as strings}; an empty string is an unknown."""
+    return read_public_county_facts()
 
 
 @st.cache_data(show_spinner=False)
 def county_denominators() -> tuple[dict[str, float | None], dict[str, float | None]]:
-    """(population, area km²) per county, ``None`` where counties.csv has no figure."""
-    facts = read_county_facts()
+    """(population, area km²) per county, ``None`` where no accepted source gives a figure."""
+    facts = read_public_county_facts()
     population = {
-        a: _number(facts.loc[a, "pop_2020_census"]) if a in facts.index else None
-        for a in COUNTY_ADCODES
+        a: _number(facts[a]["pop_2020_census"]) if a in facts else None for a in COUNTY_ADCODES
     }
-    area = {
-        a: _number(facts.loc[a, "area_km2"]) if a in facts.index else None for a in COUNTY_ADCODES
-    }
+    area = {a: _number(facts[a]["area_km2"]) if a in facts else None for a in COUNTY_ADCODES}
     return population, area
 
 
@@ -206,9 +221,16 @@ def route_km(version: str) -> dict[str, dict[str, float]]:
     }
 
 
+@st.cache_data(show_spinner=False)
+def search_synonyms() -> tuple[tuple[str, ...], ...]:
+    """data/search_synonyms.csv's groups of words that stand for one another."""
+    return read_search_synonyms()
+
+
 @st.cache_resource(show_spinner=False)
 def search_index(version: str) -> SearchIndex:
-    """The search index over the 12 counties and every initiative (built on first search)."""
+    """The search index over the 12 counties and every initiative (built on first search),
+    with the synonym groups of data/search_synonyms.csv."""
     frame = initiatives(version)
     county_frame = counties(display=True)
     records = [
@@ -221,7 +243,7 @@ def search_index(version: str) -> SearchIndex:
         ("initiative", str(i), str(zh), str(en))
         for i, zh, en in zip(frame["id"], frame["name_zh"], frame["name_en"], strict=True)
     ]
-    return build_index(records)
+    return build_index(records, search_synonyms())
 
 
 @st.cache_data(show_spinner=False)

@@ -51,7 +51,7 @@ CATEGORIES = (
 SECTIONS = ("targets", "一", "二", "三", "四", "五", "六", "七", "八")
 PRECISIONS = ("site", "town", "county", "schematic", "citywide")
 
-# How firm a promise is, firmest first (PRODUCT.md point 4). The report's own verb is kept
+# How firm a promise is, firmest first. The report's own verb is kept
 # beside the class in `commitment_verb`.
 COMMITMENTS = (
     "建成",  # complete
@@ -98,6 +98,7 @@ class InitiativeProperties(BaseModel):
     name_zh: Text
     name_en: Text
     category: Category
+    top_ten: Literal[TOP_TEN] | None = None  # type: ignore[valid-type]
     section: Literal[SECTIONS]  # type: ignore[valid-type]
     counties: list[Adcode]
     source_start: int = Field(ge=0)
@@ -177,12 +178,28 @@ class InitiativeCollection(BaseModel):
     features: list[InitiativeFeature]
 
 
-CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# Characters that sit inside a name without ending its word: quotes, the middle dot, spaces
+# and line breaks (a page break can fall inside a name). Brackets and other punctuation do end
+# a word: 湖南(廉桥)中医药产业博览会 has the words 湖南, 廉桥, 中医药产业博览会.
+_JOINERS = re.compile(r"[\s“”‘’\"'·]")
+NAME_RUN = 3
 
 
-def name_bigrams(name_zh: str) -> set[str]:
-    """The two-character CJK sequences of a name (used to check a span names its item)."""
-    grams: set[str] = set()
-    for run in CJK_RUN.findall(name_zh):
-        grams.update(run[i : i + 2] for i in range(len(run) - 1))
-    return grams
+def name_words(name_zh: str) -> list[str]:
+    """The CJK runs of a name once quotes, the middle dot and whitespace are dropped."""
+    return CJK_RUN.findall(_JOINERS.sub("", name_zh))
+
+
+def names_item(name_zh: str, text: str) -> bool:
+    """True when `text` names the item: it contains three consecutive CJK characters of one of
+    the name's words, or a whole word when no word of the name is that long (南山, 崑山(崀山)).
+    A span that shares only a generic pair (园区, 主体, 投入) does not name the item."""
+    words = name_words(name_zh)
+    if not words:
+        return True
+    size = min(NAME_RUN, max(len(word) for word in words))
+    haystack = _JOINERS.sub("", text)
+    return any(
+        word[i : i + size] in haystack for word in words for i in range(len(word) - size + 1)
+    )

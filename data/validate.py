@@ -4,6 +4,11 @@
 
 Prints one line per problem (record id, field, what is wrong) and exits 1 when the file is
 invalid, 0 when it is valid. Never prints a traceback for a bad file.
+
+Beyond the schema it checks each record against the report: the span is the text at its
+offsets, lies in the stated section and names the item (`data.schema.names_item`); and no two
+records' spans overlap unless data/curation/shared_spans.yaml lists both ids under one phrase
+of the report that holds both spans (the report names them together).
 """
 
 from __future__ import annotations
@@ -14,14 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
+import yaml
 from pydantic import ValidationError
 
 from data.report import Report, load_report
-from data.schema import InitiativeFeature, name_bigrams
+from data.schema import InitiativeFeature, names_item
 from geo.counties import load_counties
 from geo.spatial import county_of_point, route_km_by_county
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "initiatives.geojson"
+SHARED_SPANS = Path(__file__).resolve().parent / "curation" / "shared_spans.yaml"
 POINT_TOLERANCE_M = 1000.0
 
 
@@ -97,11 +104,52 @@ def _text_problems(record: str, props, report: Report) -> list[Problem]:
             Problem(record, "section", f"the span lies in section {section}, not {props.section}")
         )
     slice_text = report.normalised.raw_span_text(props.source_start, props.source_end)
-    grams = name_bigrams(props.name_zh)
-    if grams and not any(gram in slice_text for gram in grams):
+    if not names_item(props.name_zh, slice_text):
         problems.append(
             Problem(record, "source_start", f"the span does not name {props.name_zh!r}")
         )
+    return problems
+
+
+def load_shared_spans(path: Path = SHARED_SPANS) -> list[dict]:
+    """The allow-list of records whose spans may overlap: [{phrase, ids}, ...]."""
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or []
+
+
+def _shared(a, b, report: Report, shared: list[dict]) -> bool:
+    """True when one allow-listed phrase names both records and holds both of their spans."""
+    for group in shared:
+        if a.id not in group["ids"] or b.id not in group["ids"]:
+            continue
+        start = report.raw.find(group["phrase"])
+        while start >= 0:
+            end = start + len(group["phrase"])
+            if all(start <= p.source_start and p.source_end <= end for p in (a, b)):
+                return True
+            start = report.raw.find(group["phrase"], start + 1)
+    return False
+
+
+def overlap_problems(records: list, report: Report, shared: list[dict]) -> list[Problem]:
+    """Spans of different records that overlap, unless one listed phrase names them together."""
+    ordered = sorted(records, key=lambda p: (p.source_start, p.source_end))
+    problems = []
+    for index, first in enumerate(ordered):
+        for second in ordered[index + 1 :]:
+            if second.source_start >= first.source_end:
+                break
+            if first.id == second.id or _shared(first, second, report, shared):
+                continue
+            problems.append(
+                Problem(
+                    second.id,
+                    "source_start",
+                    f"the span overlaps {first.id!r}'s "
+                    f"({first.source_start}-{first.source_end}); "
+                    "list both in data/curation/shared_spans.yaml if the report names them together",
+                )
+            )
     return problems
 
 
@@ -167,7 +215,7 @@ def _geometry_problems(record: str, feature: InitiativeFeature, counties) -> lis
 
 
 def validate_collection(
-    collection: object, report: Report | None = None, counties=None
+    collection: object, report: Report | None = None, counties=None, shared=None
 ) -> list[Problem]:
     """All problems of a parsed GeoJSON object (an empty list when it is valid)."""
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
@@ -191,6 +239,9 @@ def validate_collection(
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(Problem(duplicate, "id", "used by more than one record"))
     known = set(ids)
+    shared = load_shared_spans() if shared is None else shared
+    in_text = [p.properties for _, p in valid if p.properties.source_end <= len(report.raw)]
+    problems.extend(overlap_problems(in_text, report, shared))
     for record, parsed in valid:
         problems.extend(_text_problems(record, parsed.properties, report))
         problems.extend(_geometry_problems(record, parsed, counties))

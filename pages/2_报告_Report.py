@@ -12,7 +12,12 @@ from components import cards, sidebar
 from components.i18n import name_of, t
 from components.navigation import show_on_map_button
 from components.page_frame import open_page
-from components.report_view import SpanRecord, render_report_html, spans_covering
+from components.report_view import (
+    SpanRecord,
+    reader_caption,
+    render_report_html,
+    spans_covering,
+)
 from components.view_state import Selection
 from data.report import load_report
 
@@ -29,7 +34,7 @@ spans = [
 selected = state.selection.id if state.selection and state.selection.kind == "initiative" else None
 
 st.markdown(f"#### {t('reader.title', lang)}")
-st.caption(t("reader.help", lang, n=len(spans), total=len(initiatives)))
+st.caption(reader_caption(shown, len(initiatives), lang))
 
 text_column, card_column = st.columns([5, 2], gap="medium")
 with text_column:

@@ -56,9 +56,12 @@ if selection is None or selection.kind != "county":
     sidebar.sync_url(state)
 
 view = map_view(state, version, initiatives)
-touching = view.filtered[view.filtered["counties"].map(lambda codes: adcode in codes)]
 report = load_report()
 route_km = cached.route_km(version)
+# The whole county is listed; the search and filters mark their items and put them first.
+panel = map_model.county_panel_data(adcode, view.filtered, initiatives, route_km)
+touching = panel.items
+marked = cards.marks_matches(touching, panel.matching)
 
 map_column, facts_column = st.columns([3, 2], gap="medium")
 with map_column:
@@ -77,11 +80,16 @@ with facts_column:
 
 st.markdown(f"**{t('county.initiatives', lang, n=len(touching))}**")
 if touching.empty:
-    st.caption(t("county.initiatives_none", lang))
+    st.caption(t("county.initiatives_none_at_all", lang))
+elif marked:
+    st.caption(t("county.initiatives_matching", lang, hit=len(panel.matching)))
 for category, group in touching.groupby("category", sort=True):
-    with st.expander(f"{t(f'category.{category}', lang)} · {len(group)}"):
+    hits = sum(item_id in panel.matching for item_id in group.index)
+    label = f"{t(f'category.{category}', lang)} · {len(group)}" + (f" · ✓ {hits}" if marked else "")
+    with st.expander(label):
         for item_id, row in group.iterrows():
-            st.markdown(f"**{cards.md_escape(name_of(row.to_dict(), lang))}**")
+            mark = "✓ " if marked and item_id in panel.matching else ""
+            st.markdown(f"**{mark}{cards.md_escape(name_of(row.to_dict(), lang))}**")
             st.html(
                 cards.CARD_CSS
                 + '<div class="sy-card"><blockquote>'
@@ -98,28 +106,19 @@ except Exception:  # noqa: BLE001 — the store is optional here: the profile sh
     mine = None
 if mine is not None and len(mine):
     st.markdown(f"**{t('county.mine', lang, n=len(mine))}**")
-    st.dataframe(user_data.projects_table(mine, names, lang), hide_index=True, width="stretch")
+    mine_table = user_data.projects_table(mine, names, lang)
+    st.dataframe(
+        mine_table,
+        hide_index=True,
+        width="stretch",
+        column_config=cards.text_column_widths(mine_table),
+        placeholder="—",
+    )
 
 clusters_column, routes_column = st.columns(2, gap="medium")
 with clusters_column:
     st.markdown(f"**{t('county.clusters', lang)}**")
-    county_clusters = initiatives[
-        (initiatives["category"] == map_model.CLUSTER)
-        & initiatives["counties"].map(lambda codes: adcode in codes)
-    ]
-    st.html(
-        cards.clusters_html(
-            county_clusters[["id", "name_zh", "name_en"]].to_dict("records"),
-            map_model.anchors_by_cluster(initiatives),
-            lang,
-        )
-    )
+    st.html(cards.clusters_html(panel.clusters, panel.anchors, lang))
 with routes_column:
     st.markdown(f"**{t('county.routes', lang)}**")
-    lines = map_model.lines_of(initiatives)
-    county_routes = [
-        (row, route_km.get(row["id"], {}).get(adcode))
-        for row in lines[["id", "name_zh", "name_en", "route_kind", "counties"]].to_dict("records")
-        if adcode in row["counties"] or adcode in route_km.get(row["id"], {})
-    ]
-    st.html(cards.routes_html(county_routes, lang))
+    st.html(cards.routes_html(panel.routes, lang))

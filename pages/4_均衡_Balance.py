@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import balance_view, sidebar, user_data
-from components.cards import md_escape
+from components.cards import fit_width, md_escape
 from components.i18n import t
 from components.page_frame import open_page
 from components.view_state import query_params_of
@@ -213,7 +213,9 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
-        t("balance.col.county", lang): st.column_config.TextColumn(pinned=True),
+        t("balance.col.county", lang): st.column_config.TextColumn(
+            pinned=True, width=fit_width(shown[t("balance.col.county", lang)])
+        ),
         **{header: st.column_config.NumberColumn(format=fmt) for header, fmt in formats.items()},
     },
     key="balance_table",

@@ -71,7 +71,9 @@ if mine:
         st.warning(t("explorer.mine_unavailable", lang))
         mine = False
     else:
-        kept = user_data.filtered_projects(all_projects, state.filters)
+        kept = user_data.filtered_projects(
+            all_projects, state.filters, synonyms=cached.search_synonyms()
+        )
         projects = explorer_view.project_rows(kept, names, lang)
         n_mine = len(projects)
         rows = explorer_view.combined_rows(rows, projects, annotations)
@@ -105,7 +107,7 @@ with table_column:
         on_select="rerun",
         selection_mode="single-row",
         selection_default=default,
-        column_config=explorer_view.column_config(lang),
+        column_config=explorer_view.column_config(lang, names.values()),
         placeholder="",
     )
     st.caption(t("explorer.table_help", lang))
@@ -152,6 +154,7 @@ with detail_column:
                 route_km=route_km.get(row["id"]),
                 cluster_name=cluster_name,
                 anchors=anchors_by_cluster(initiatives).get(row["id"], []),
+                sources=cached.source_publishers(),
             )
             cards.show_initiative_card(card, report, row, lang)
     elif mine and project_id and projects is not None and project_id in set(projects["id"]):

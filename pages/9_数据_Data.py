@@ -157,6 +157,7 @@ with tab_import:
         t("data.upload", lang),
         type=["csv", "txt", "tsv", "xlsx", "geojson", "json"],
         key="data_upload",
+        help=t("data.upload_help", lang),
     )
     pasted = st.text_area(t("data.paste", lang), key="data_paste", height=120)
     c1, c2, c3 = st.columns([2, 1, 1])

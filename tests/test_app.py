@@ -10,8 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT_S = 60
 INITIATIVES = Path(__file__).resolve().parents[1] / "data" / "initiatives.geojson"
+TOTAL = len(json.loads(INITIATIVES.read_text(encoding="utf-8"))["features"])
+TIMEOUT_S = 60
 
 
 def run(**params: str) -> AppTest:
@@ -37,10 +38,9 @@ def test_default_view():
     at = run()
     assert not at.exception
     assert at.markdown[0].value == "#### 邵阳项目地图"
-    features = json.loads(INITIATIVES.read_text(encoding="utf-8"))["features"]
-    line = next(c.value for c in at.caption if c.value.startswith(f"{len(features)} 项："))
+    line = next(c.value for c in at.caption if c.value.startswith(f"{TOTAL} 项："))
     # The count line is the honest whole: its precision classes add up to the total.
-    assert sum(int(n) for n in re.findall(r"\D(\d+)", line[line.index("："):])) == len(features)
+    assert sum(int(n) for n in re.findall(r"\D(\d+)", line[line.index("：") :])) == TOTAL
     assert any("上接1版" in c.value for c in at.caption)  # what the source covers
     assert any(m.value.startswith("**全市性项目（") for m in at.markdown)  # the city-wide list
     assert len(at.get("component_instance")) == 1  # the map

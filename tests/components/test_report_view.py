@@ -51,8 +51,10 @@ def test_every_initiative_is_linked(report, spans):
 
 
 def test_overlapping_spans_list_every_initiative(report, spans):
-    """邵永高铁 and the three expressways share a sentence; 新新/城龙/永新 share one phrase."""
-    page = render_report_html(report, spans)
+    """Where two spans overlap (the data allows it only for items one phrase names together),
+    the piece lists both: a second record over the first record's span shows it."""
+    first = spans[0]
+    page = render_report_html(report, [*spans, SpanRecord("probe", "P", first.start, first.end)])
     assert 'class="multi"' in page or 'class="multi selected"' in page
 
 
@@ -78,3 +80,22 @@ def test_spans_covering_a_sentence(report, spans):
     sentence = report.sentence_at(spans[2].start)
     ids = {s.id for s in spans_covering(spans, sentence.start, sentence.end)}
     assert {"shaoyong-hsr", "xinxin-expressway", "wugang-airport-link"} <= ids
+
+
+def test_the_reader_caption_says_how_many_highlights_the_map_draws():
+    """Points and lines are drawn; county-level and city-wide items are not."""
+    import pandas as pd
+
+    from components.report_view import reader_caption
+
+    shown = pd.DataFrame(
+        {
+            "geom_kind": ["point", "line", "none", "none", "none"],
+            "precision": ["site", "schematic", "county", "citywide", "citywide"],
+        }
+    )
+    zh = reader_caption(shown, 185, "zh")
+    assert zh.startswith("高亮 5 处（共 185 项）：2 项在地图上画为点或线；1 项只落到县、2 项属全市")
+    assert "是地图上的项目" not in zh
+    en = reader_caption(shown, 185, "en")
+    assert "2 are drawn on the map" in en and "1 are placed only" in en and "2 are city-wide" in en

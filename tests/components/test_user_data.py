@@ -77,3 +77,12 @@ def test_investment_goes_to_single_counties_only(projects, annotations):
 def test_no_amounts(projects, annotations):
     empty = projects.assign(investment_yi=None)
     assert not has_amounts(empty, annotations.assign(investment_yi=None))
+
+
+def test_search_in_my_projects_uses_the_synonym_groups(projects):
+    """景区 is not in any name; with the tourism group it finds the tourism road."""
+    groups = [("旅游", "景区")]
+    assert project_search_ids(projects, "景区") == []
+    assert project_search_ids(projects, "景区", groups) == ["p2"]
+    kept = filtered_projects(projects, Filters(query="景区"), synonyms=groups)
+    assert list(kept["project_id"]) == ["p2"]

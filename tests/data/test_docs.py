@@ -19,7 +19,9 @@ def test_every_dataset_file_is_documented():
     datasets = [
         p.relative_to(DATA).as_posix()
         for p in DATA.rglob("*")
-        if p.is_file() and p.suffix in {".csv", ".geojson", ".txt", ".yaml"} and "templates" not in p.parts
+        if p.is_file()
+        and p.suffix in {".csv", ".geojson", ".txt", ".yaml"}
+        and "templates" not in p.parts
     ]
     assert datasets
     missing = [name for name in datasets if f"`{name}`" not in README]

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from data.validate import main, validate_collection
+from data.report import load_report
+from data.schema import names_item
+from data.validate import load_shared_spans, main, validate_collection
 
 ROOT = Path(__file__).resolve().parents[2]
 INITIATIVES = ROOT / "data" / "initiatives.geojson"
@@ -171,3 +173,64 @@ def test_hostile_text_is_reported_not_executed(good, tmp_path, capsys):
     _first(bad, id="shaoyong-hsr")["properties"]["id"] = "<script>alert(1)</script>"
     code, out = _run(tmp_path, bad, capsys)
     assert code == 1 and "id: String should match pattern" in out
+
+
+def _set_span(props: dict, text: str, start: int) -> None:
+    props["source_start"], props["source_end"] = start, start + len(text)
+    props["source_text"] = text
+
+
+def test_span_sharing_only_a_generic_pair_does_not_name_the_item(good, tmp_path, capsys):
+    """建设“五好”园区 and 持续开展园区“四百”工程… share only 园区: that is not the item's name."""
+    bad = copy.deepcopy(good)
+    other = _first(bad, id="four-hundred-parks-programme")["properties"]
+    props = _first(bad, id="five-good-parks")["properties"]
+    _set_span(props, other["source_text"], other["source_start"])
+    code, out = _run(tmp_path, bad, capsys)
+    assert code == 1 and "five-good-parks: source_start: the span does not name" in out
+
+
+def test_names_item_rule():
+    assert not names_item("建设“五好”园区", "持续开展园区“四百”工程")
+    assert not names_item("市场主体倍增行动", "力争经营主体总量突破55万户")
+    assert names_item("南山", "依托崑山、南山、云山")  # a two-character name, whole
+    assert names_item("崑山(崀山)", "崑山")  # the report's spelling is one of the words
+    assert names_item("产业发展“千百十”工程", "持续实施产业发展“千百\n\n十”工程")
+    assert names_item("湖南(廉桥)中医药产业博览会", "湖南(廉桥)中医药产业博览会")
+    assert not names_item("湖南(廉桥)中医药产业博览会", "廉桥镇")  # a short word of a long name
+
+
+def _overlapping(bad: dict, report) -> tuple[dict, str, int]:
+    """Stretch 东亿电气's span over 拓浦精工's: two different firms in one span."""
+    text = "重点支持东亿电气、拓浦精工"
+    start = report.raw.index(text)
+    props = _first(bad, id="dongyi-electric")["properties"]
+    _set_span(props, text, start)
+    return props, text, start
+
+
+def test_overlapping_spans_of_different_items(good, tmp_path, capsys):
+    bad = copy.deepcopy(good)
+    _overlapping(bad, load_report())
+    code, out = _run(tmp_path, bad, capsys)
+    assert code == 1 and "tuopu-precision: source_start: the span overlaps 'dongyi-electric'" in out
+
+
+def test_overlap_allowed_when_one_listed_phrase_holds_both(good):
+    bad = copy.deepcopy(good)
+    _overlapping(bad, load_report())
+    phrase = "重点支持东亿电气、拓浦精工、连泰鞋业"
+    listed = [{"phrase": phrase, "ids": ["dongyi-electric", "tuopu-precision"]}]
+    assert validate_collection(bad, shared=listed) == []
+    too_short = [{"phrase": "东亿电气、拓浦精工", "ids": ["dongyi-electric", "tuopu-precision"]}]
+    assert any("overlaps" in str(p) for p in validate_collection(bad, shared=too_short))
+    other_ids = [{"phrase": phrase, "ids": ["dongyi-electric", "liantai-shoes"]}]
+    assert any("overlaps" in str(p) for p in validate_collection(bad, shared=other_ids))
+
+
+def test_committed_allow_list_names_real_phrases_and_records(good):
+    ids = {f["properties"]["id"] for f in good["features"]}
+    raw = load_report().raw
+    for group in load_shared_spans():
+        assert group["phrase"] in raw, group
+        assert set(group["ids"]) <= ids and len(group["ids"]) >= 2, group

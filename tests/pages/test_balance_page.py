@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.i18n import t
 from data import importer
+from data.cached import read_public_county_facts
 from data.schema import COUNTY_ADCODES
 from data.store import open_store
 from geo.balance import balance_indices, county_balance, item_totals
@@ -21,9 +22,11 @@ PAGE = str(ROOT / "pages" / "4_均衡_Balance.py")
 FEATURES = json.loads((ROOT / "data" / "initiatives.geojson").read_text(encoding="utf-8"))[
     "features"
 ]
-FACTS = pd.read_csv(ROOT / "data" / "counties.csv", dtype={"adcode": str})
+# What the page may use: counties.csv's figures whose source data/sources.csv accepts.
+FACTS = pd.DataFrame(list(read_public_county_facts().values()))
 CITY_POPULATION = float(pd.read_csv(ROOT / "data" / "city.csv")["pop_2020_census"].iloc[0])
-UNKNOWN_POPULATION = ("430502", "430527", "430528")  # 双清区, 绥宁县, 新宁县 (counties.csv)
+# 双清区, 北塔区, 新邵县, 绥宁县, 新宁县, 武冈市: no accepted source gives their census population.
+UNKNOWN_POPULATION = ("430502", "430511", "430522", "430527", "430528", "430581")
 INDEX_KEYS = {
     "balance.index.cv": lambda i: i.cv,
     "balance.index.cv_weighted": lambda i: i.cv_weighted,
@@ -94,7 +97,7 @@ def test_default_view_shows_12_counties_and_the_geo_balance_indices(env):
     expected = reference(FEATURES)
     assert list(table["项目数（每县各计）"]) == list(expected["initiatives"].iloc[:12])
     assert shown_values(at) == expected_values(expected, "initiatives_per_100k")
-    # The three counties without a population are named as left out, on the rows and caveats.
+    # The counties without a population are named as left out, on the rows and caveats.
     left_out = "、".join(COUNTY_ADCODES[a] for a in UNKNOWN_POPULATION)
     assert set(at.table[0].value["未计入"]) == {left_out}
     assert left_out in at.warning[0].value

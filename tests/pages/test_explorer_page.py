@@ -76,7 +76,7 @@ def test_default_lists_every_initiative_with_exports(env):
     assert not at.exception
     table = explorer_table(at).value
     assert list(table["编号"]) == IDS
-    assert table["名称"].iloc[IDS.index("langshan-tourism")] == "崀山(报告印作崑山)"
+    assert table["名称"].iloc[IDS.index("langshan-tourism")] == "崑山(崀山)"
     assert [b.label for b in at.get("download_button")] == [
         "下载 CSV",
         "下载 XLSX（含字段说明）",
