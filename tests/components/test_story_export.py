@@ -16,6 +16,12 @@ from scripts.story_examples import export_of
 DAY = dt.date(2026, 11, 30)
 
 
+def _shaodong():
+    """The initiatives touching 邵东市 in the current dataset (the expected counts)."""
+    initiatives = cached.current_initiatives()[1]
+    return initiatives[initiatives["counties"].map(lambda codes: "430582" in codes)]
+
+
 @pytest.fixture(scope="module")
 def spotlight_en() -> story_export.StepExport:
     return export_of(4, "en", "430582")
@@ -30,9 +36,11 @@ def test_spotlight_names_the_county_and_lists_its_own_projects(spotlight_en):
     assert spotlight_en.title == "Shaodong City · 邵东市"
     assert spotlight_en.stem == "shaoyang-story-5-spotlight-430582-en"
     panel = spotlight_en.panel()
-    assert panel.title == "Initiatives in Shaodong City (14)"
-    assert len(panel.rows) == 14 and all(row.category for row in panel.rows)
-    assert "Shaodong City" in spotlight_en.subtitle and "14" in spotlight_en.subtitle
+    n = len(_shaodong())
+    assert n > 0
+    assert panel.title == f"Initiatives in Shaodong City ({n})"
+    assert len(panel.rows) == n and all(row.category for row in panel.rows)
+    assert f"The {n} initiatives of the report that touch Shaodong City" in spotlight_en.subtitle
 
 
 def test_overview_print_lists_the_report_targets(overview_zh):
@@ -63,7 +71,7 @@ def test_the_spotlight_print_carries_its_title(spotlight_en):
 def test_the_spotlight_html_lists_the_projects_under_the_legend(spotlight_en):
     html = story_export.html_text(spotlight_en, load_report(), made_on=DAY)
     assert "<title>Shaodong City · 邵东市</title>" in html
-    assert "Initiatives in Shaodong City (14)" in html
+    assert f"Initiatives in Shaodong City ({len(_shaodong())})" in html
     assert "Shaodong small-hardware cluster" in html
     assert "Made 2026-11-30" in html
 
@@ -80,9 +88,9 @@ def test_the_spotlight_print_draws_the_county_level_items_inside_the_county(spot
     fig = print_map_figure(**options, made_on=DAY)
     ax = fig.axes[0]
     discs = [c for c in ax.collections if c.get_gid() == "placed-disc"]
-    county_level = spotlight_en.view.filtered
+    county_level = _shaodong()
     county_level = county_level[county_level["geom_kind"] == "none"]
-    assert len(discs) == len(county_level) == 13
+    assert len(discs) == len(county_level) > 0
     shaodong = counties[counties["adcode"] == "430582"].to_crs(METRIC_CRS).geometry.iloc[0]
     for disc in discs:
         ((x, y),) = disc.get_offsets()
