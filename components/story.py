@@ -8,7 +8,12 @@ filled in from the data at run time, never typed here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
+import pandas as pd
+
+from components.i18n import t
 from components.view_state import Filters, Selection, ViewState
 
 
@@ -29,6 +34,7 @@ STEPS: tuple[Step, ...] = (
 )
 STEP_KEYS = tuple(step.key for step in STEPS)
 DEFAULT_SPOTLIGHT = "430582"  # 邵东市: the report names it most often
+STORY_PATH = "故事_Story"  # the page's address (Streamlit names it after the file)
 
 
 def step_index(value: object) -> int:
@@ -57,3 +63,120 @@ def share_query(index: int, *, lang: str, county: str) -> dict[str, str]:
     if STEPS[index].spotlight:
         params["county"] = county
     return params
+
+
+def share_url(page_url: str | None, index: int, *, lang: str, county: str) -> str:
+    """The complete link to one step: the app's address as the browser has it (host and any
+    base path), the Story page's path, and this step's query; without an address, the path."""
+    parts = urlsplit(page_url or "")
+    path = unquote(parts.path)
+    # Keep what comes before the page's own path (a proxy's base path); drop the rest.
+    base = path[: path.index(STORY_PATH)] if STORY_PATH in path else path
+    path = base.rstrip("/") + "/" + STORY_PATH
+    query = urlencode(share_query(index, lang=lang, county=county))
+    return urlunsplit((parts.scheme, parts.netloc, quote(path), query, ""))
+
+
+# --- the report's targets in the UI language ------------------------------------------------
+# The report states targets in Chinese units (万人, 亿元 …) with qualifiers (左右, 以上 …). In
+# English a value is written out: 万 is ten thousand, 亿 a hundred million.
+TARGET_UNITS_EN: dict[str, tuple[int, str]] = {
+    "%": (1, "%"),
+    "BP": (1, " basis points"),
+    "个": (1, ""),
+    "家": (1, ""),
+    "条": (1, ""),
+    "天": (1, " days"),
+    "万人": (10_000, " people"),
+    "万吨": (10_000, " tonnes"),
+    "万个": (10_000, ""),
+    "万户": (10_000, ""),
+    "万亩": (10_000, " mu"),
+    "万头": (10_000, " head"),
+    "万千瓦": (10_000, " kW"),
+    "亿元": (100_000_000, " yuan"),
+}
+TARGET_QUALIFIERS_EN: dict[str, str] = {
+    "左右": "about {}",
+    "以上": "at least {}",
+    "以内": "at most {}",
+    "突破": "over {}",
+}
+
+
+def _english_number(value: Decimal) -> str:
+    if value >= 1_000_000_000:
+        return f"{value / 1_000_000_000:f}".rstrip("0").rstrip(".") + " billion"
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:f}".rstrip("0").rstrip(".") + " million"
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value:,f}".rstrip("0").rstrip(".")
+
+
+def target_value_text(value: str | None, unit: str | None, qualifier: str | None, lang: str) -> str:
+    """One target's value as the UI language writes it: "7%左右" / "about 7%", "4.5万人" /
+    "45,000 people"; a target with no figure is named qualitative. Unknown units are an error."""
+    value, unit, qualifier = (
+        "" if pd.isna(part) else str(part).strip() for part in (value, unit, qualifier)
+    )
+    if not value:
+        return t("story.target.qualitative", lang)
+    if lang == "zh":
+        return f"{value}{unit}{qualifier}"
+    if unit not in TARGET_UNITS_EN:
+        raise ValueError(f"no English for the target unit {unit!r}")
+    if qualifier and qualifier not in TARGET_QUALIFIERS_EN:
+        raise ValueError(f"no English for the target qualifier {qualifier!r}")
+    factor, word = TARGET_UNITS_EN[unit]
+    text = _english_number(Decimal(value) * factor) + word
+    return TARGET_QUALIFIERS_EN[qualifier].format(text) if qualifier else text
+
+
+def targets_table(targets: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
+    """(indicator, value) rows of the report's targets in the UI language."""
+    label = "indicator_en" if lang == "en" else "indicator_zh"
+    return [
+        (str(row[label]), target_value_text(row["value"], row["unit"], row["qualifier"], lang))
+        for row in targets.to_dict("records")
+    ]
+
+
+def spotlight_title(names: dict[str, str], lang: str) -> str:
+    """The spotlight's heading: both names, the UI language first ("Shaodong City · 邵东市")."""
+    first, second = (names["en"], names["zh"]) if lang == "en" else (names["zh"], names["en"])
+    return f"{first} · {second}"
+
+
+def measure_title(label: str, unit: str) -> str:
+    """A legend title naming the unit once: "Number of initiatives", not "… (initiatives)"."""
+    return label if not unit or unit.lower() in label.lower() else f"{label} ({unit})"
+
+
+def subtitle(
+    step: Step,
+    lang: str,
+    *,
+    n: int,
+    mapped: int,
+    measure: str,
+    county: str,
+    placed: int = 0,
+) -> str:
+    """What a step's map shows, in one line: filters, counts (at a site or on a line, placed
+    in their counties, city-wide) and the measure."""
+    if step.spotlight:
+        return t("story.subtitle.spotlight", lang, county=county, n=n, mapped=mapped)
+    what = t("list.sep", lang).join(t(f"category.{c}", lang) for c in step.categories) or t(
+        "story.all_categories", lang
+    )
+    return t(
+        "story.subtitle",
+        lang,
+        what=what,
+        n=n,
+        mapped=mapped,
+        placed=placed,
+        citywide=n - mapped - placed,
+        measure=measure,
+    )

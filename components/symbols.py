@@ -239,3 +239,35 @@ def placed_icon(category: str | None, count: int = 1, size: int = 20, alt: str =
         f'<img src="data:image/svg+xml;base64,{data}" width="{size}" height="{size}" '
         f'alt="{escape(alt, quote=True)}" style="vertical-align:-5px">'
     )
+
+
+# --- the same symbols on paper (components/print_map draws them with matplotlib) --------------
+# Print reads CATEGORY_STYLE, ROUTE_STYLE and the dash patterns above; these give the outline
+# of each shape in the 20 x 20 icon box (y pointing down, as in SVG) so a printed marker is the
+# very polygon the screen draws.
+HOLLOW_SHAPES = frozenset({"ring", "hollow_square"})
+_SQUARE = [(2.8, 2.8), (17.2, 2.8), (17.2, 17.2), (2.8, 17.2)]
+_HOLLOW_SQUARE = [(3.4, 3.4), (16.6, 3.4), (16.6, 16.6), (3.4, 16.6)]
+
+
+def shape_outline(shape: str) -> list[tuple[float, float]] | None:
+    """The polygon of ``shape`` in the icon box, or None for the round shapes (circle, ring)."""
+    if shape in ("circle", "ring"):
+        return None
+    if shape == "square":
+        return list(_SQUARE)
+    if shape == "hollow_square":
+        return list(_HOLLOW_SQUARE)
+    return list(_POLYGONS[shape])
+
+
+def dash_lengths(dash: str | None) -> tuple[float, ...]:
+    """A Leaflet dashArray ("2 8") as on/off lengths in pixels; () for a solid line."""
+    return tuple(float(part) for part in dash.split()) if dash else ()
+
+
+# A county spotlight (the story's last step, on screen and on paper): the chosen county in a
+# light blue with the selection outline, every other county muted grey.
+SPOTLIGHT_FILL = "#e3ecfb"
+MUTED_FILL = "#eeeeee"
+MUTED_EDGE = "#b5b5b5"

@@ -1,6 +1,7 @@
 """故事 Story — a guided, bilingual sequence of map views for presenters, with exports.
 
-`?step=3` opens a step (1-based); `?step=5&county=430581` the county spotlight on 武冈.
+`?step=3` opens a step (1-based); `?step=5&county=430581` the county spotlight on 武冈. The
+spotlight shows the chosen county itself, its initiatives listed beside the map.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from components import legend, map_builder, map_model, sidebar
+from components import legend, map_model, sidebar, story, story_export, story_map
 from components.i18n import t
 from components.map_view import map_view
-from components.print_map import render_print_map
-from components.standalone_html import standalone_html
 from components.story import DEFAULT_SPOTLIGHT, STEPS, share_query, step_index, view_for
 from data import cached
 from data.build_targets import TARGETS_PATH
+from data.report import load_report
 
 st.set_page_config(page_title="故事 Story · 邵阳项目地图", page_icon="🎞️", layout="wide")
 
@@ -50,10 +50,25 @@ if not step.spotlight and "county" in st.query_params:
 
 state = view_for(step, lang=lang, county=county)
 view = map_view(state, version, initiatives)
-
-st.markdown(
-    f"#### {t('story.title', lang)} · {index + 1}/{len(STEPS)} {t(f'story.{step.key}.title', lang)}"
+targets = pd.read_csv(TARGETS_PATH, dtype=str)
+export = story_export.StepExport(
+    index=index,
+    lang=lang,
+    county=county,
+    county_names=county_names,
+    view=view,
+    targets=story.targets_table(targets[targets["section"] == "targets"], lang),
+    placed=map_model.placed_symbols(
+        view.filtered, cached.county_placement(version, lang), names, lang
+    ),
 )
+spotlight = export.spotlight
+mapped = story_map.drawn_count(view.filtered)
+projects = export.projects
+
+step_title = t(f"story.{step.key}.title", lang)
+heading = f"{step_title} · {export.title}" if spotlight else step_title
+st.markdown(f"#### {t('story.title', lang)} · {index + 1}/{len(STEPS)} {heading}")
 previous, progress, following = st.columns([1, 6, 1])
 previous.button(
     t("story.previous", lang),
@@ -79,87 +94,58 @@ with card_column:
         st.selectbox(
             t("story.spotlight.pick", lang), tuple(names), key=COUNTY_KEY, format_func=names.get
         )
-    mapped = len(map_model.points_of(view.filtered)) + len(map_model.lines_of(view.filtered))
     st.markdown(
         t(f"story.{step.key}.card", lang, n=len(view.filtered), mapped=mapped, county=names[county])
     )
+    if projects:
+        st.markdown(f"**{t('story.spotlight.projects', lang, n=len(projects))}**")
+        st.caption(t("story.spotlight.listed", lang, mapped=mapped, listed=len(projects) - mapped))
+        st.html(story_map.project_list_html(projects, lang))
     if step.key == "overview":
-        targets = pd.read_csv(TARGETS_PATH, dtype=str).head(11)
-        label = "indicator_en" if lang == "en" else "indicator_zh"
-        table = pd.DataFrame(
-            {
-                t("story.target", lang): targets[label],
-                t("story.value", lang): (
-                    targets["value"].fillna("")
-                    + targets["unit"].fillna("")
-                    + targets["qualifier"].fillna("")
-                ).replace("", "—"),
-            }
+        # st.table wraps long indicators instead of cutting the value column off
+        st.table(
+            pd.DataFrame(export.targets, columns=[t("story.target", lang), t("story.value", lang)]),
+            hide_index=True,
+            border="horizontal",
         )
-        st.dataframe(table, hide_index=True, width="stretch")
     st.caption(t("story.share", lang))
+    # st.code has a copy button; the link is the browser's own address of this page
     st.code(
-        "?" + "&".join(f"{k}={v}" for k, v in share_query(index, lang=lang, county=county).items()),
+        story.share_url(st.context.url, index, lang=lang, county=county),
         language=None,
+        wrap_lines=True,
     )
 
 with map_column:
-    fmap = map_builder.build_map(view.content, basemap="none", lang=lang, height=620)
     st_folium(
-        fmap,
+        story_map.story_map(export.content, lang=lang, spotlight=spotlight, height=620),
         key=f"sy_story_map_{index}_{county}_{lang}",
         returned_objects=[],
         use_container_width=True,
         height=620,
     )
-    legend.show_legend(view.legend_html)
+    legend.show_legend(export.legend_html())
 
 st.divider()
 st.markdown(f"**{t('story.export', lang)}**")
-stem = f"shaoyang-story-{index + 1}-{step.key}"
-title = f"{t('app.title', lang)} · {t(f'story.{step.key}.title', lang)}"
+today = dt.date.today()
 html_column, png_column, pdf_column = st.columns(3)
 html_column.download_button(
     t("story.export.html", lang),
-    data=lambda: standalone_html(
-        map_builder.build_map(view.content, basemap="none", lang=lang, height=900)
-    ).encode("utf-8"),
-    file_name=f"{stem}.html",
+    data=lambda: story_export.html_text(export, load_report(), made_on=today).encode("utf-8"),
+    file_name=f"{export.stem}.html",
     mime="text/html",
     key="sy_story_html",
     on_click="ignore",
 )
-
-
-def _print(fmt: str) -> bytes:
-    counties = cached.counties(display=True)
-    return render_print_map(
-        counties,
-        view.content.choropleth.values,
-        title=title,
-        legend_title=view.content.choropleth.title,
-        bins=view.content.choropleth.classes.upper or None,  # the print matches the screen
-        lang=lang,
-        routes_gdf=view.content.routes if len(view.content.routes) else None,
-        points_gdf=view.content.points if len(view.content.points) else None,
-        fmt=fmt,
-        made_on=dt.date.today(),
+for column, fmt, mime in ((png_column, "png", "image/png"), (pdf_column, "pdf", "application/pdf")):
+    column.download_button(
+        t(f"story.export.{fmt}", lang),
+        data=lambda fmt=fmt: story_export.print_bytes(
+            export, cached.counties(display=True), fmt, made_on=today
+        ),
+        file_name=f"{export.stem}.{fmt}",
+        mime=mime,
+        key=f"sy_story_{fmt}",
+        on_click="ignore",
     )
-
-
-png_column.download_button(
-    t("story.export.png", lang),
-    data=lambda: _print("png"),
-    file_name=f"{stem}.png",
-    mime="image/png",
-    key="sy_story_png",
-    on_click="ignore",
-)
-pdf_column.download_button(
-    t("story.export.pdf", lang),
-    data=lambda: _print("pdf"),
-    file_name=f"{stem}.pdf",
-    mime="application/pdf",
-    key="sy_story_pdf",
-    on_click="ignore",
-)

@@ -155,7 +155,7 @@ def test_unknown_is_hatched_grey_with_a_legend_entry(counties):
     assert unknown[0].get_hatch() == print_map.UNKNOWN_HATCH
     assert len(unknown[0].get_paths()) == 1  # only 430511; 430523 (0.0) is classed
     legend_texts = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert "未知 / unknown" in legend_texts
+    assert "无数据（未知，不是零）" in legend_texts
     assert fig.legends[0].get_title().get_text() == "u"
 
 
@@ -220,4 +220,284 @@ def test_given_bins_fix_the_classes():
     """Breaks passed in (say, the on-screen map's) are used as they are."""
     classes = classify({"a": 1.0, "b": 2.5, "c": 9.0}, "quantiles", 5, bins=[2.0, 5.0, 10.0])
     assert classes.index == {"a": 0, "b": 1, "c": 2}
-    assert classes.labels == ["1 – 2", "> 2 – 5", "> 5 – 10"]
+    assert classes.labels == ["1.0", "2.5", "9.0"]  # each class's own values, as read
+
+
+# --- legends a reader can read ---------------------------------------------------------------
+
+
+def test_whole_number_classes_read_as_ranges_without_zero_to_zero():
+    """Counts class as "0", "1–3", "4–7": each class starts one above the last one's top."""
+    values = {"a": 0.0, "b": 1.0, "c": 2.0, "d": 3.0, "e": 5.0, "f": 7.0}
+    classes = classify(values, "quantiles", 5, bins=[0.0, 3.0, 7.0])
+    assert classes.labels == ["0", "1–3", "4–7"]
+
+
+def _legend_texts(fig) -> list[str]:
+    return [text.get_text() for legend in fig.legends for text in legend.get_texts()]
+
+
+def test_real_counts_legend_has_readable_classes_and_a_no_data_swatch():
+    real = load_counties(display=True)
+    codes = list(real["adcode"])
+    values = {code: float(i % 4) for i, code in enumerate(codes)} | {codes[0]: None}
+    fig = print_map_figure(
+        real, values, title="t", legend_title="Number of initiatives", lang="en", made_on=DAY
+    )
+    texts = _legend_texts(fig)
+    assert not [text for text in texts if re.search(r"(\d)\s*[–-]\s*\1$", text)], texts
+    assert "No data (unknown, not zero)" in texts
+    assert fig.legends[0].get_title().get_text() == "Number of initiatives"
+
+
+# --- labels -----------------------------------------------------------------------------------
+
+
+def test_shaoyang_county_keeps_its_kind_in_english():
+    assert print_map.county_label("Shaoyang County", "en") == "Shaoyang County"
+    assert print_map.county_label("Longhui County", "en") == "Longhui"
+    assert print_map.county_label("Chengbu Miao Autonomous County", "en") == "Chengbu"
+    assert print_map.county_label("邵阳县", "zh") == "邵阳县"
+
+
+def _texts(ax) -> dict[str, object]:
+    return {text.get_text(): text for text in ax.texts}
+
+
+def test_urban_districts_are_labelled_apart_in_an_inset():
+    """The three districts are named in an inset, not on the crowded city map, and their labels
+    do not overlap; 邵阳县 reads "Shaoyang County" on the city map."""
+    real = load_counties(display=True)
+    values = dict.fromkeys(real["adcode"], 1.0)
+    fig = print_map_figure(real, values, title="t", legend_title="u", lang="en", made_on=DAY)
+    main = fig.axes[0]
+    inset = next(ax for ax in fig.axes if ax.get_gid() == "inset")
+    districts = {"Beita", "Shuangqing", "Daxiang"}
+    assert districts <= set(_texts(inset))
+    assert not districts & set(_texts(main))
+    assert "Shaoyang County" in _texts(main)
+    renderer = fig.canvas.get_renderer()
+    boxes = [_texts(inset)[name].get_window_extent(renderer) for name in sorted(districts)]
+    for i, box in enumerate(boxes):
+        for other in boxes[i + 1 :]:
+            assert not box.overlaps(other)
+    assert [p for p in main.patches if p.get_gid() == "inset-frame"]
+
+
+def test_title_and_subtitle_are_drawn():
+    real = load_counties(display=True)
+    fig = print_map_figure(
+        real, {}, title="Title", subtitle="Shown: tourism", legend_title="u", made_on=DAY
+    )
+    texts = {text.get_gid(): text.get_text() for text in fig.texts}
+    assert texts["title"] == "Title"
+    assert texts["subtitle"] == "Shown: tourism"
+
+
+# --- the same symbols and route styles as the screen ---------------------------------------------
+
+
+def test_print_symbols_are_the_screen_symbols():
+    """Every category's printed marker is the screen icon's polygon in the screen's colour."""
+    from components import symbols
+
+    for category, (colour, shape) in symbols.CATEGORY_STYLE.items():
+        marker = print_map.category_marker(category)
+        hollow = shape in symbols.HOLLOW_SHAPES
+        assert (marker["markeredgecolor"] if hollow else marker["markerfacecolor"]) == colour
+        outline = symbols.shape_outline(shape)
+        if outline is None:
+            assert marker["marker"] == "o"
+        else:
+            vertices = [tuple(v) for v in marker["marker"].vertices[:-1]]
+            assert vertices == [(x - 10, 10 - y) for x, y in outline]
+    colours = [colour for colour, _ in symbols.CATEGORY_STYLE.values()]
+    assert len(set(colours)) == len(colours)
+
+
+@pytest.mark.parametrize(
+    ("precision", "status"),
+    [(None, None), ("site", "open"), ("schematic", "under_construction"), ("schematic", "planned")],
+)
+def test_print_route_styles_are_the_screen_styles(precision, status):
+    """Colour, opacity, width and dashes of each route kind come from symbols.ROUTE_STYLE; the
+    three kinds a reader must tell apart differ in colour."""
+    from components import symbols
+
+    for kind, screen in symbols.ROUTE_STYLE.items():
+        printed = print_map.route_style(kind, precision, status)
+        assert printed["color"] == screen["color"]
+        assert printed["alpha"] == screen["opacity"]
+        assert printed["linewidth"] == pytest.approx(screen["weight"] * print_map.PX_TO_PT)
+        dash = symbols.dash_lengths(symbols.route_dash(precision, status))
+        if dash:
+            _, pattern = printed["linestyle"]
+            # matplotlib scales dashes by the width; the ratio to the width is the screen's
+            assert [n * printed["linewidth"] for n in pattern] == pytest.approx(
+                [n * print_map.PX_TO_PT for n in dash]
+            )
+        else:
+            assert printed["linestyle"] == "-"
+    kinds = ("hsr", "railway", "expressway")
+    assert len({symbols.ROUTE_STYLE[k]["color"] for k in kinds}) == 3
+
+
+def test_drawn_routes_and_points_use_those_styles(counties):
+    from matplotlib.colors import to_hex
+
+    from components import symbols
+
+    routes = gpd.GeoDataFrame(
+        {"route_kind": ["hsr", "railway", "expressway"], "precision": ["site"] * 3},
+        geometry=[
+            shapely.LineString([(111.05, 27.1), (111.55, 27.2)]),
+            shapely.LineString([(111.05, 27.15), (111.55, 27.25)]),
+            shapely.LineString([(111.1, 27.05), (111.1, 27.25)]),
+        ],
+        crs="EPSG:4326",
+    )
+    routes.attrs["datum"] = WGS84
+    points = gpd.GeoDataFrame(
+        {"category": ["tourism", "industry_cluster"]},
+        geometry=[shapely.Point(111.2, 27.2), shapely.Point(111.4, 27.1)],
+        crs="EPSG:4326",
+    )
+    points.attrs["datum"] = WGS84
+    fig = print_map_figure(
+        counties, VALUES, title="t", legend_title="u", routes_gdf=routes, points_gdf=points
+    )
+    ax = fig.axes[0]
+    for kind in ("hsr", "railway", "expressway"):
+        drawn = [c for c in ax.collections if c.get_gid() == f"route-{kind}"]
+        assert len(drawn) == 1
+        assert to_hex(drawn[0].get_edgecolor()[0]) == symbols.ROUTE_STYLE[kind]["color"]
+    lines = {line.get_gid(): line for line in ax.lines}
+    assert lines["points-tourism"].get_markerfacecolor() == symbols.CATEGORY_STYLE["tourism"][0]
+    texts = _legend_texts(fig)
+    assert {"高速铁路", "铁路", "高速公路", "文化旅游", "产业集群"} <= set(texts)
+
+
+# --- the county spotlight ---------------------------------------------------------------------
+
+
+def test_spotlight_outlines_the_county_and_lists_its_projects():
+    from matplotlib.colors import to_hex
+
+    from components import symbols
+
+    real = load_counties(display=True)
+    panel = print_map.Panel(
+        "Initiatives in Shaodong City (2)",
+        [
+            print_map.PanelRow("Shaodong small-hardware cluster", category="industry_cluster"),
+            print_map.PanelRow("Quanmutang reservoir", category="infrastructure"),
+        ],
+    )
+    fig = print_map_figure(
+        real,
+        {},
+        title="Shaodong City · 邵东市",
+        legend_title="Counties",
+        lang="en",
+        spotlight="430582",
+        panel=panel,
+        made_on=DAY,
+    )
+    ax = fig.axes[0]
+    outline = [c for c in ax.collections if c.get_gid() == "spotlight-outline"]
+    assert len(outline) == 1
+    assert to_hex(outline[0].get_edgecolor()[0]) == symbols.SELECTED_COLOUR
+    # framed on the county: its whole outline is inside the view, most of the city is not
+    shaodong = real[real["adcode"] == "430582"].to_crs(METRIC_CRS).total_bounds
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert x0 < shaodong[0] and shaodong[2] < x1 and y0 < shaodong[1] and shaodong[3] < y1
+    city = real.to_crs(METRIC_CRS).total_bounds
+    assert (x1 - x0) < (city[2] - city[0])
+    rows = [text.get_text() for text in fig.texts if text.get_gid() == "panel-row"]
+    assert rows == ["Shaodong small-hardware cluster", "Quanmutang reservoir"]
+    assert "County in the spotlight" in _legend_texts(fig)
+    assert {"Industry clusters", "Infrastructure"} <= set(_legend_texts(fig))
+    assert not [a for a in fig.axes if a.get_gid() == "inset"]
+
+
+def test_spotlight_on_an_unknown_county_is_an_error(counties):
+    with pytest.raises(ValueError, match="430999"):
+        print_map_figure(counties, {}, title="t", legend_title="u", spotlight="430999")
+
+
+def test_a_long_panel_says_how_many_rows_did_not_fit():
+    real = load_counties(display=True)
+    rows = [print_map.PanelRow(f"Item {i}", value=str(i)) for i in range(80)]
+    fig = print_map_figure(
+        real, {}, title="t", legend_title="u", lang="en", panel=print_map.Panel("P", rows)
+    )
+    shown = [text for text in fig.texts if text.get_gid() == "panel-row"]
+    assert 10 < len(shown) < 80
+    assert f"{80 - len(shown)} more in the app" in [text.get_text() for text in fig.texts]
+
+
+def test_choropleth_fills_are_the_screen_palette(counties):
+    """The classes are filled with the screen's palette at the screen's opacity."""
+    from matplotlib.colors import to_hex
+
+    from components import symbols
+
+    values = {"430522": 1.0, "430523": 2.0, "430511": 3.0}
+    fig = print_map_figure(counties, values, title="t", legend_title="u", bins=[1.0, 2.0, 3.0])
+    fills = next(c for c in fig.axes[0].collections if c.get_gid() == "choropleth")
+    drawn = [to_hex(colour, keep_alpha=False) for colour in fills.get_facecolor()]
+    assert sorted(drawn) == sorted(symbols.palette(3))
+    assert fills.get_alpha() == symbols.CHOROPLETH_OPACITY
+
+
+# --- county-placed symbols ------------------------------------------------------------------------
+
+
+def test_screen_zoom_matches_web_mercator():
+    """At the equator one zoom-10 pixel is 152.87 m; printed at PX_TO_PT points."""
+    metres_per_px = 156_543.034 / 2**10
+    zoom = print_map.screen_zoom(metres_per_px / print_map.PX_TO_PT, 0.0)
+    assert zoom == pytest.approx(10.0)
+
+
+def test_placed_marks_show_the_level_the_screen_shows_at_the_print_scale(counties):
+    """A county's total below a zoom, its category symbols above: the print draws the one
+    matching its own scale, the total as a number beside the county's name."""
+    first = print_map_figure(counties, VALUES, title="t", legend_title="u")
+    zoom = print_map._zoom_of(first.axes[0], first)
+
+    def marks(switch: float) -> list:
+        return [
+            print_map.PlacedMark(111.15, 27.15, None, 2, 0.0, switch, "430522"),
+            print_map.PlacedMark(111.1, 27.1, "tourism", 1, switch, 99.0, "430522"),
+            print_map.PlacedMark(111.2, 27.2, "ecology", 1, switch, 99.0, "430522"),
+        ]
+
+    zoomed_in = print_map_figure(
+        counties, VALUES, title="t", legend_title="u", lang="en", placed=marks(zoom - 1)
+    )
+    ax = zoomed_in.axes[0]
+    assert len([c for c in ax.collections if c.get_gid() == "placed-disc"]) == 2
+    assert not [t for t in ax.texts if t.get_gid() == "placed-total"]
+    assert {"Tourism", "Ecology"} <= set(_legend_texts(zoomed_in))
+
+    zoomed_out = print_map_figure(
+        counties, VALUES, title="t", legend_title="u", lang="en", placed=marks(zoom + 1)
+    )
+    ax = zoomed_out.axes[0]
+    assert not [c for c in ax.collections if c.get_gid() == "placed-disc"]
+    totals = [t for t in ax.texts if t.get_gid() == "placed-total"]
+    assert [t.get_text() for t in totals] == ["2"]
+
+
+def test_square_outlines_are_the_screen_rectangles():
+    """The print's square outlines are the rectangles the screen's SVG icons draw."""
+    from components import symbols
+
+    for shape in ("square", "hollow_square"):
+        colour = "#123456"
+        svg = symbols._shape_svg(shape, colour)
+        rect = {k: float(v) for k, v in re.findall(r'(?<![\w-])(x|y|width|height)="([\d.]+)"', svg)}
+        x, y, w, h = rect["x"], rect["y"], rect["width"], rect["height"]
+        expected = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+        assert symbols.shape_outline(shape) == [pytest.approx(corner) for corner in expected]

@@ -15,6 +15,7 @@ from components.standalone_html import (
     JQUERY_VERSION,
     LEAFLET_DIR,
     LEAFLET_VERSION,
+    ExportPage,
     OfflineAssetError,
     standalone_html,
 )
@@ -162,3 +163,53 @@ def test_a_map_from_our_builder_inlines_the_apps_own_bundle():
     html = standalone_html(map_builder.build_map(content))
     assert "static/vendor" not in html
     assert "L.Icon.Default.imagePath" in html
+
+
+# --- the page around the map -----------------------------------------------------------------
+
+
+def _page(**changes) -> ExportPage:
+    options = {
+        "lang": "en",
+        "title": "Shaodong City · 邵东市",
+        "subtitle": "Shown: everything",
+        "legend_html": '<div class="sy-legend">LEGEND</div>',
+        "source": "Source: the report",
+        "made_on": "Made 2026-11-30",
+        "close_label": "Close",
+        "cards": {"county": {"430582": "<h3>Shaodong City</h3>"}, "initiative": {}},
+    }
+    return ExportPage(**(options | changes))
+
+
+def test_the_page_carries_title_legend_source_date_and_language(county_map):
+    html = standalone_html(county_map, _page())
+    assert '<html lang="en">' in html
+    assert "<title>Shaodong City · 邵东市</title>" in html
+    assert "<h1>Shaodong City · 邵东市</h1>" in html
+    assert "<p>Shown: everything</p>" in html
+    assert '<div class="sy-legend">LEGEND</div>' in html
+    assert "Source: the report · Made 2026-11-30" in html
+    assert 'id="sy-card"' in html and "hidden" in html
+    # the card script runs after the map exists, and names it
+    assert html.index(f"var {county_map.get_name()} = L.map") < html.index("map.eachLayer")
+    assert f"}})({county_map.get_name()}, " in html
+
+
+def test_page_text_is_escaped_and_cards_cannot_close_the_script(county_map):
+    page = _page(
+        title="<script>alert(1)</script>",
+        subtitle="<img src=x onerror=alert(1)>",
+        cards={"county": {"1": "</script><script>alert(2)</script>"}},
+    )
+    html = standalone_html(county_map, page)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html
+    assert "</script><script>alert(2)" not in html
+    assert "<\\/script><script>alert(2)<\\/script>" in html
+
+
+def test_without_a_page_the_map_is_exported_as_before(county_map):
+    html = standalone_html(county_map)
+    assert "sy-card" not in html and "<title>" not in html

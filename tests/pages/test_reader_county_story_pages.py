@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -102,14 +103,42 @@ def test_story_next_and_previous_and_share_link():
 def test_story_spotlight_county_from_url_in_english():
     at = run(STORY, step="5", county="430528", lang="en")
     text = markdown(at)
-    assert "County spotlight" in text and "Xinning" in text
+    assert "County spotlight · Xinning County · 新宁县" in text
+
+
+def test_story_spotlight_lists_the_county_itself_and_links_to_itself():
+    """The spotlight names 邵东 in both languages, lists its own initiatives beside the map,
+    and gives the complete link to this very step of the Story page."""
+    at = run(STORY, step="5", county="430582", lang="en")
+    assert "Shaodong City · 邵东市" in markdown(at)
+    from data import cached
+
+    initiatives = cached.current_initiatives()[1]
+    n = int(initiatives["counties"].map(lambda codes: "430582" in codes).sum())
+    assert f"Its initiatives ({n})" in markdown(at)
+    listed = "\n".join(str(h.proto.body) for h in at.get("html"))
+    assert "Shaodong small-hardware cluster" in listed
+    assert "Quanmutang reservoir" in listed
+    assert "Longhui" not in listed  # no other county's items
+    link = at.code[0].value
+    assert unquote(link).endswith("/故事_Story?step=5&lang=en&county=430582")
 
 
 def test_story_overview_shows_the_report_targets():
     at = run(STORY)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert len(table) == 11
     assert table.iloc[0, 1] == "6.5%"
+    assert table.iloc[1, 1] == "7%左右"
+
+
+def test_story_overview_targets_in_english_have_no_chinese_left():
+    at = run(STORY, lang="en")
+    table = at.table[0].value
+    values = list(table.iloc[:, 1])
+    assert "about 7%" in values and "45,000 people" in values
+    assert "at least 3.3 million tonnes" in values
+    assert not [v for v in values if any("\u4e00" <= ch <= "\u9fff" for ch in v)]
 
 
 def test_county_page_lists_the_planners_projects_in_that_county(tmp_path, monkeypatch):
