@@ -157,6 +157,15 @@ class RssSampler(threading.Thread):
         return {a: round(kb / 1024, 1) for a, kb in self.peak_kb.items()}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (from /proc/<pid>/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # ---------------------------------------------------------------------------------------------
 # One session
 
@@ -166,9 +175,42 @@ class Session:
     index: int
     replica: str = ""
     first_map_ms: float | None = None
+    after_load_ms: float | None = None  # the same, from the page's load event
     filter_ms: float | None = None
     county_ms: float | None = None
     errors: list[str] = field(default_factory=list)
+    reruns_sent: list[float] = field(default_factory=list)  # monotonic s, rerun requested
+    scripts_done: list[float] = field(default_factory=list)  # monotonic s, script finished
+
+    def watch(self, ws) -> None:
+        """Record, from Streamlit's WebSocket, when reruns are asked for and when they end."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        def sent(payload) -> None:
+            if isinstance(payload, bytes):
+                message = BackMsg()
+                message.ParseFromString(payload)
+                if message.WhichOneof("type") == "rerun_script":
+                    self.reruns_sent.append(time.monotonic())
+
+        def received(payload) -> None:
+            if isinstance(payload, bytes):
+                message = ForwardMsg()
+                message.ParseFromString(payload)
+                if message.WhichOneof("type") == "script_finished":
+                    self.scripts_done.append(time.monotonic())
+
+        ws.on("framesent", sent)
+        ws.on("framereceived", received)
+
+    def server_ms(self, run: int) -> float | None:
+        """The server's time for the `run`-th rerun: request sent to script finished."""
+        if len(self.reruns_sent) <= run:
+            return None
+        asked = self.reruns_sent[run]
+        done = [t for t in self.scripts_done if t >= asked]
+        return (done[0] - asked) * 1000 if done else None
 
 
 async def new_context(browser, base: str):
@@ -192,13 +234,18 @@ async def run_session(browser, base: str, index: int) -> Session:
     page = await context.new_page()
     page.set_default_timeout(SESSION_TIMEOUT_S * 1000)
     page.on("pageerror", lambda exc: session.errors.append(f"pageerror: {exc}"))
+    page.on("websocket", session.watch)
     try:
         response = await page.goto(base, wait_until="commit")
         session.replica = (response.headers if response else {}).get("x-shaoyang-replica", "")
         handle = await page.wait_for_function(_DRAWN, arg=[MAP_IFRAME])
         drawn_at, stamp = await handle.json_value()
-        origin = await page.evaluate("() => performance.timeOrigin")
+        origin, load_end = await page.evaluate(
+            "() => [performance.timeOrigin,"
+            " performance.getEntriesByType('navigation')[0].loadEventEnd]"
+        )
         session.first_map_ms = drawn_at - origin
+        session.after_load_ms = drawn_at - origin - load_end if load_end else None
 
         # The filter: one more category in the sidebar's category list.
         box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').nth(1)
@@ -298,6 +345,7 @@ async def load(cluster: Cluster, sessions: int, database_url: str, folder: Path)
 
     sampler = RssSampler(cluster.replicas)
     sampler.start()
+    cpu_before = {a: cpu_seconds(pid) for a, pid in cluster.replicas.items()}
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True
@@ -307,6 +355,9 @@ async def load(cluster: Cluster, sessions: int, database_url: str, folder: Path)
             *(run_session(browser, cluster.url, i) for i in range(sessions))
         )
         wall_s = time.monotonic() - started
+        cpu_used = {
+            a: round(cpu_seconds(pid) - cpu_before[a], 1) for a, pid in cluster.replicas.items()
+        }
         imports = None
         if len(cluster.replicas) >= 2:
             rows = 50
@@ -329,7 +380,10 @@ async def load(cluster: Cluster, sessions: int, database_url: str, folder: Path)
     peaks = sampler.stop()
     first_map = [s.first_map_ms for s in results if s.first_map_ms is not None]
     filters = [s.filter_ms for s in results if s.filter_ms is not None]
+    after_load = [s.after_load_ms for s in results if s.after_load_ms is not None]
     counties = [s.county_ms for s in results if s.county_ms is not None]
+    server_first = [v for s in results if (v := s.server_ms(0)) is not None]
+    server_filter = [v for s in results if (v := s.server_ms(1)) is not None]
     spread: dict[str, int] = {}
     for s in results:
         spread[s.replica or "?"] = spread.get(s.replica or "?", 0) + 1
@@ -340,10 +394,17 @@ async def load(cluster: Cluster, sessions: int, database_url: str, folder: Path)
         "wall_s": round(wall_s, 1),
         "first_map_p50_ms": pct(first_map, 50),
         "first_map_p95_ms": pct(first_map, 95),
+        "first_map_after_load_p50_ms": pct(after_load, 50),
+        "first_map_after_load_p95_ms": pct(after_load, 95),
         "filter_p50_ms": pct(filters, 50),
         "filter_p95_ms": pct(filters, 95),
         "county_p50_ms": pct(counties, 50),
         "county_p95_ms": pct(counties, 95),
+        "server_first_run_p50_ms": pct(server_first, 50),
+        "server_first_run_p95_ms": pct(server_first, 95),
+        "server_filter_p50_ms": pct(server_filter, 50),
+        "server_filter_p95_ms": pct(server_filter, 95),
+        "replica_cpu_s": cpu_used,
         "sessions_with_errors": sum(1 for s in results if s.errors),
         "errors": errors[:20],
         "sessions_per_replica": spread,
@@ -352,21 +413,30 @@ async def load(cluster: Cluster, sessions: int, database_url: str, folder: Path)
     }
 
 
+def _s(value: float | None) -> str:
+    return "–" if value is None else f"{value / 1000:.1f}"
+
+
 def print_table(results: list[dict]) -> None:
-    print()
+    print(f"\n{os.cpu_count()} CPU cores shared by the browser, nginx and the replicas\n")
     print(
-        "| replicas | sessions | first map p50 / p95 | filter p50 / p95 | county p50 / p95 "
-        "| errors | peak RSS per replica (MB) |"
+        "| replicas | sessions | first map p50 / p95 (s) | after load event p50 (s) "
+        "| filter p50 / p95 (s) "
+        "| server: first run, filter p50 (s) | county p50 (s) | errors | peak RSS per replica (MB) "
+        "| CPU per replica (s) | sessions per replica |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         rss = ", ".join(f"{v:.0f}" for v in r["peak_rss_mb"].values())
+        cpu = ", ".join(f"{v:.0f}" for v in r["replica_cpu_s"].values())
+        spread = ", ".join(str(n) for n in r["sessions_per_replica"].values())
         print(
             f"| {r['replicas']} | {r['sessions']} "
-            f"| {r['first_map_p50_ms']} / {r['first_map_p95_ms']} ms "
-            f"| {r['filter_p50_ms']} / {r['filter_p95_ms']} ms "
-            f"| {r['county_p50_ms']} / {r['county_p95_ms']} ms "
-            f"| {r['sessions_with_errors']} | {rss} |"
+            f"| {_s(r['first_map_p50_ms'])} / {_s(r['first_map_p95_ms'])} "
+            f"| {_s(r['first_map_after_load_p50_ms'])} "
+            f"| {_s(r['filter_p50_ms'])} / {_s(r['filter_p95_ms'])} "
+            f"| {_s(r['server_first_run_p50_ms'])}, {_s(r['server_filter_p50_ms'])} "
+            f"| {_s(r['county_p50_ms'])} | {r['sessions_with_errors']} | {rss} | {cpu} | {spread} |"
         )
     for r in results:
         if r["concurrent_imports"]:
