@@ -228,3 +228,11 @@ def test_switched_off_or_on_sqlite_nothing_changes(url, monkeypatch, tmp_path):
     assert "geom" not in columns
     store.close()
     assert ProjectStore(f"sqlite:///{tmp_path / 's.sqlite3'}").postgis is False
+
+
+def test_the_cli_reports_the_view(url, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert postgis.main([]) == 0
+    assert f"view planning_items has {len(FEATURES)} rows" in capsys.readouterr().out
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///:memory:")
+    assert postgis.main([]) == 2
