@@ -346,6 +346,9 @@ _SHORT_NAMES = {
     "user_end_date": "u_end",
     "user_responsible_unit": "u_resp_unt",
     "user_note": "u_note",
+    # the dictionary's own columns (columns.dbf)
+    "description_zh": "descr_zh",
+    "description_en": "descr_en",
 }
 
 

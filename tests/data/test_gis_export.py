@@ -205,6 +205,9 @@ def test_shapefile_zip_is_utf8_with_short_mapped_field_names(layers, tmp_path):
         if name.endswith(".dbf"):
             info = pyogrio.read_info(tmp_path / name)
             assert all(len(f) <= 10 for f in info["fields"]), name
+    assert {"layer", "column", "shp_field", "label_zh", "descr_zh", "descr_en", "note"} <= set(
+        columns.columns
+    )
     mapping = columns[columns["layer"] == "routes"].set_index("column")["shp_field"]
     assert mapping["source_text"] == "src_text"
     assert mapping["counties_beyond_geometry"] == "cnty_beyon"
