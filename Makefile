@@ -1,4 +1,4 @@
-.PHONY: run test lint data bench
+.PHONY: run test lint data bench serve-cluster load-test
 
 run:  ## install what the app needs and open it at http://localhost:8501
 	bash scripts/setup.sh
@@ -17,3 +17,10 @@ data:  ## regenerate the generated datasets and validate them
 
 bench:
 	python3 bench/map_bench.py
+
+serve-cluster:  ## N replicas behind nginx, one shared PostgreSQL (REPLICAS=3 LISTEN=127.0.0.1:8080)
+	bash scripts/setup.sh
+	bash scripts/serve_cluster.sh --replicas $(or $(REPLICAS),3) --listen $(or $(LISTEN),127.0.0.1:8080)
+
+load-test:  ## K browser sessions against 1 and 3 replicas (loopback only; stops by itself)
+	python3 bench/load_test.py

@@ -17,12 +17,15 @@ import pandas as pd
 import shapely
 import streamlit as st
 
+from components import symbols
 from components.cards import fit_width
 from components.i18n import name_of, t
 from components.user_data import split_counties
+from data import gis_export
 from data.export import Column
 from data.importer import ANNOTATION_FIELDS
 from data.store import merge_annotations
+from geo.datum import WGS84
 
 SOURCE_REPORT = "report"
 SOURCE_MINE = "my_data"
@@ -432,3 +435,56 @@ def project_details(row: Mapping, lang: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- GIS files
+
+
+def kml_look(lang: str) -> gis_export.KmlLook:
+    """KML names, descriptions and styles as the map shows them, in ``lang``."""
+    return gis_export.KmlLook(
+        lang=lang,
+        category_labels={c: t(f"category.{c}", lang) for c in symbols.CATEGORY_STYLE},
+        category_colours={c: colour for c, (colour, _) in symbols.CATEGORY_STYLE.items()},
+        route_colours={k: str(style["color"]) for k, style in symbols.ROUTE_STYLE.items()},
+        polygon_colour=symbols.COUNTY_EDGE,
+        mine_colour=symbols.MINE_FILL,
+        document_title=t("explorer.kml_title", lang),
+    )
+
+
+def gis_layers(
+    rows: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, mine: bool
+) -> list[gis_export.Layer]:
+    """The listed rows as GIS layers (the report's by geometry type, the planner's apart), with
+    the 12 counties and the explorer's column dictionary."""
+    columns = explorer_columns(mine)
+    names = [*export_column_names(mine), "geometry"]
+    titles = {
+        name: (t(f"explorer.layer.{name}", "zh"), t(f"explorer.layer.{name}", "en"))
+        for name in gis_export.LAYER_TITLES
+    }
+    layers = [gis_export.county_layer(counties)]
+    for source, prefix in ((SOURCE_REPORT, "initiatives"), (SOURCE_MINE, "my_projects")):
+        part = gpd.GeoDataFrame(
+            rows.loc[rows["source"] == source, names], geometry="geometry", crs="EPSG:4326"
+        )
+        part.attrs["datum"] = WGS84  # the explorer's rows are built from WGS-84 data only
+        if len(part):
+            layers += gis_export.item_layers(part, columns, prefix=prefix, titles=titles)
+    return layers
+
+
+def gis_file(
+    rows: gpd.GeoDataFrame,
+    counties: gpd.GeoDataFrame,
+    *,
+    mine: bool,
+    fmt: str,
+    crs: str,
+    lang: str,
+) -> gis_export.ExportFile:
+    """One GIS export of the listed rows (KML falls back to WGS-84 for a projected choice)."""
+    if fmt == "kml" and crs not in gis_export.KML_CRS:
+        crs = "4326"
+    return gis_export.export_bytes(gis_layers(rows, counties, mine), fmt, crs, look=kml_look(lang))

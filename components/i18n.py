@@ -843,6 +843,52 @@ STRINGS.update(
             "zh": "下载字段说明（CSV）",
             "en": "Download column dictionary (CSV)",
         },
+        # --- Explorer: GIS files (data/gis_export.py) ----------------------------------------
+        "explorer.gis": {"zh": "GIS 文件", "en": "GIS files"},
+        "explorer.gis_crs": {"zh": "坐标系", "en": "Coordinate system"},
+        "explorer.gis_help": {
+            "zh": "供 QGIS、ArcGIS、Google Earth、奥维互动地图使用：县市区、报告项目（按几何类型分层）、线路、"
+            "我的项目，以及字段说明表。无坐标的项目在无几何的表中，不会丢失。Shapefile 为 UTF-8（含 .cpg），"
+            "字段名不超过10个字符，对应关系和被截断的长文本见 columns 表。KML 只能是经纬度：选择 CGCS2000 或"
+            "高斯-克吕格投影时，KML 按 WGS-84 导出。GCJ-02 不是 EPSG 坐标系，只用于粘贴到国内网络地图，文件中不含坐标系定义。",
+            "en": "For QGIS, ArcGIS, Google Earth and Ovital maps: counties, the report's initiatives "
+            "(one layer per geometry type), routes, your projects and a column dictionary. Items "
+            "without coordinates go in a table with no geometry, so nothing is lost. Shapefiles are "
+            "UTF-8 (with a .cpg); field names have at most 10 characters, mapped (with any cut long "
+            "text) in the columns table. KML is always longitude/latitude: with CGCS2000 or "
+            "Gauss-Kruger chosen, the KML is WGS-84. GCJ-02 is not an EPSG system: it is only for "
+            "pasting into Chinese web maps, and its files carry no CRS.",
+        },
+        "explorer.download_gpkg": {"zh": "下载 GeoPackage", "en": "Download GeoPackage"},
+        "explorer.download_shp": {"zh": "下载 Shapefile（zip）", "en": "Download Shapefile (zip)"},
+        "explorer.download_kml": {"zh": "下载 KML", "en": "Download KML"},
+        "explorer.download_fgb": {
+            "zh": "下载 FlatGeobuf（zip）",
+            "en": "Download FlatGeobuf (zip)",
+        },
+        "explorer.kml_title": {
+            "zh": "邵阳市2024年政府工作报告项目",
+            "en": "Shaoyang 2024 Government Work Report initiatives",
+        },
+        "explorer.layer.counties": {"zh": "县市区", "en": "Counties"},
+        "explorer.layer.initiatives_points": {
+            "zh": "报告项目（点）",
+            "en": "Report initiatives (points)",
+        },
+        "explorer.layer.routes": {"zh": "线路", "en": "Routes"},
+        "explorer.layer.initiatives_polygons": {
+            "zh": "报告项目（面）",
+            "en": "Report initiatives (areas)",
+        },
+        "explorer.layer.initiatives_unlocated": {
+            "zh": "报告项目（县级或全市，无几何）",
+            "en": "Report initiatives (county-level or city-wide, no geometry)",
+        },
+        "explorer.layer.my_projects_points": {"zh": "我的项目", "en": "My projects"},
+        "explorer.layer.my_projects_unlocated": {
+            "zh": "我的项目（无坐标）",
+            "en": "My projects (no coordinates)",
+        },
     }
 )
 

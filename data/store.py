@@ -43,7 +43,7 @@ from sqlalchemy.orm import (
     sessionmaker,
 )
 
-from data import importer
+from data import importer, postgis
 from data.importer import (
     ANNOTATION_FIELDS,
     MAX_NAME_CHARS,
@@ -419,6 +419,7 @@ class ProjectStore:
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
         _create_schema(self.engine)
+        self.postgis = postgis.enable(self.engine)  # False unless the server has PostGIS
 
     # ---- settings
 

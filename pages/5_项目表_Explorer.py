@@ -15,7 +15,7 @@ from components.i18n import name_of, t
 from components.map_model import anchors_by_cluster
 from components.page_frame import open_page
 from components.view_state import Selection
-from data import cached, export
+from data import cached, export, gis_export
 from data.report import load_report
 from data.store import open_store
 
@@ -221,5 +221,31 @@ buttons.download_button(
     key="explorer_dictionary",
     icon=":material/download:",
 )
+
+st.markdown(f"**{t('explorer.gis', lang)}**")
+crs_key = st.selectbox(
+    t("explorer.gis_crs", lang),
+    list(gis_export.CRS_CHOICES),
+    format_func=lambda key: gis_export.CRS_CHOICES[key].label(lang),
+    key="explorer_gis_crs",
+)
+st.caption(t("explorer.gis_help", lang))
+gis_buttons = st.container(horizontal=True)
+for fmt in gis_export.FORMATS:
+    mime, suffix = gis_export.MIME[fmt]
+    file_crs = crs_key if fmt != "kml" or crs_key in gis_export.KML_CRS else "4326"
+    gis_buttons.download_button(
+        t(f"explorer.download_{fmt}", lang),
+        data=lambda fmt=fmt: (
+            explorer_view.gis_file(
+                rows, cached.counties(display=False), mine=mine, fmt=fmt, crs=crs_key, lang=lang
+            ).content
+        ),
+        file_name=f"{stem}_{file_crs}{suffix}",
+        mime=mime,
+        on_click="ignore",
+        key=f"explorer_gis_{fmt}",
+        icon=":material/map:",
+    )
 
 cached.settle_memory()

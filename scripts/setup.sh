@@ -13,6 +13,8 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || apt_pkgs+=(fonts-noto-cjk)
 if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
   command -v pg_ctlcluster >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/initdb ] || apt_pkgs+=(postgresql)
+  # PostGIS for the store's geometry column and view (data/postgis.py); Debian's package.
+  ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || apt_pkgs+=(postgresql-15-postgis-3)
 fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -58,6 +58,15 @@ if ! BIN="$(find_bindir)"; then
   BIN="$(find_bindir)"
 fi
 
+# PostGIS for data/postgis.py: Debian packages it per server version (postgresql-15-postgis-3).
+PG_MAJOR="$(basename "$(dirname "$BIN")")"
+if [ ! -f "/usr/share/postgresql/$PG_MAJOR/extension/postgis.control" ]; then
+  say "installing Debian's postgresql-$PG_MAJOR-postgis-3"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-upgrade \
+    "postgresql-$PG_MAJOR-postgis-3" >&2 || say "PostGIS not installed; its tests will skip"
+fi
+
 url_for() { echo "postgresql+psycopg://postgres@127.0.0.1:$1/$DB_NAME"; }
 
 if [ -f "$PG_DIR/port" ] && as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
@@ -91,5 +100,10 @@ as_owner "$BIN/pg_ctl" -D "$DATA" -l "$PG_DIR/server.log" -w -t 60 \
 }
 
 as_owner "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres "$DB_NAME"
+if [ -f "/usr/share/postgresql/$PG_MAJOR/extension/postgis.control" ]; then
+  as_owner "$BIN/psql" -q -h 127.0.0.1 -p "$PORT" -U postgres -d "$DB_NAME" \
+    -c "CREATE EXTENSION IF NOT EXISTS postgis" >&2
+  say "PostGIS enabled in $DB_NAME"
+fi
 say "database $DB_NAME ready; stop with: bash scripts/start_postgres.sh --stop"
 echo "export TEST_DATABASE_URL=$(url_for "$PORT")"

@@ -113,3 +113,32 @@ def test_balance_xlsx_download_has_the_counties_and_a_column_dictionary(tab, pag
     header = [cell.value for cell in data[1]]
     explained = [row[0].value for row in dictionary.iter_rows(min_row=4)]
     assert header[:3] == ["adcode", "name_zh", "name_en"] and explained == header
+
+
+def test_explorer_geopackage_download_in_gauss_kruger_has_the_listed_items(tab, pages_server):
+    import geopandas as gpd
+    import pyogrio
+
+    open_page(tab, pages_server.url + EXPLORER + "?categories=infrastructure")
+    box = tab.get_by_role("combobox", name="坐标系")
+    expect(box).to_be_visible()
+    box.click()
+    box.fill("EPSG:4546")  # the list filters as one types
+    expect(tab.get_by_role("option")).to_have_count(1)
+    tab.keyboard.press("Enter")
+    expect(box).to_have_value("CGCS2000 3度带高斯-克吕格 中央经线111°E，米（EPSG:4546）")
+    expect(tab.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    with tab.expect_download() as download:
+        tab.get_by_role("button", name="下载 GeoPackage", exact=True).click()
+    assert download.value.suggested_filename == "shaoyang_initiatives_4546.gpkg"
+    path = Path(download.value.path())
+    layers = dict(pyogrio.list_layers(path))
+    assert pyogrio.read_info(path, layer="counties")["crs"] == "EPSG:4546"
+    listed = sum(
+        len(gpd.read_file(path, layer=name))
+        for name in layers
+        if name.startswith(("initiatives_", "routes"))
+    )
+    assert listed == sum(f["properties"]["category"] == "infrastructure" for f in FEATURES)
+    routes = gpd.read_file(path, layer="routes")
+    assert set(routes["category_label"]) == {"基础设施"}

@@ -121,3 +121,79 @@ def test_my_data_adds_projects_and_figures(report):
     shown = explorer_view.display_table(rows, "en", mine=True)
     assert shown[explorer_view.KEY_COLUMN].iloc[-1] == "my_data:p1"
     assert shown["Source"].iloc[-1] == "My data"
+
+
+@pytest.fixture(scope="module")
+def counties():
+    from geo.counties import load_counties
+
+    return load_counties()
+
+
+def _mine_rows(report):
+    projects = pd.DataFrame(
+        {
+            "project_id": ["p1", "p2"],
+            "name_zh": ["邵东智能制造园", "新宁无坐标项目"],
+            "name_en": ["Shaodong smart manufacturing park", None],
+            "counties": ["430582", "430528"],
+            "town": [None, None],
+            "lon": [111.75, None],
+            "lat": [27.25, None],
+            "precision": ["site", "county"],
+            "location_source": [None, None],
+            "category": ["industrial_project", None],
+            **{
+                name: [None, None]
+                for name in ("status", "start_date", "end_date", "responsible_unit", "note")
+            },
+            "investment_yi": [12.5, None],
+        }
+    )
+    mine = explorer_view.project_rows(projects, NAMES, "en")
+    return explorer_view.combined_rows(report, mine, pd.DataFrame(columns=["initiative_id"]))
+
+
+def test_gis_layers_split_the_listed_rows_and_keep_every_one(report, counties):
+    rows = _mine_rows(report)
+    layers = {layer.name: layer for layer in explorer_view.gis_layers(rows, counties, True)}
+    assert set(layers) == {
+        "counties", "initiatives_points", "routes", "initiatives_unlocated",
+        "my_projects_points", "my_projects_unlocated",
+    }  # fmt: skip
+    assert sum(len(layers[n].frame) for n in layers if n != "counties") == len(rows)
+    assert layers["my_projects_points"].frame["name_zh"].tolist() == ["邵东智能制造园"]
+    assert layers["routes"].title_zh == "线路"
+
+
+def test_gis_file_kml_uses_the_maps_colours_and_the_ui_language(report, counties, tmp_path):
+    import pyogrio
+
+    from components import symbols
+
+    content = explorer_view.gis_file(
+        report, counties, mine=False, fmt="kml", crs="4546", lang="en"
+    ).content
+    text = content.decode("utf-8")
+    path = tmp_path / "x.kml"
+    path.write_bytes(content)
+    layers = [name for name, _ in pyogrio.list_layers(path)]
+    assert layers == ["Counties", "Report initiatives (points)", "Routes"]
+    hsr = symbols.ROUTE_STYLE["hsr"]["color"].lstrip("#")
+    assert f"ff{hsr[4:6]}{hsr[2:4]}{hsr[0:2]}" in text  # KML colours are aabbggrr
+    assert "Shaodong City" in text and "Infrastructure (infrastructure)" in text
+
+
+def test_gis_file_geopackage_in_cgcs2000(report, counties, tmp_path):
+    import geopandas as gpd
+
+    path = tmp_path / "x.gpkg"
+    path.write_bytes(
+        explorer_view.gis_file(
+            report, counties, mine=False, fmt="gpkg", crs="4490", lang="zh"
+        ).content
+    )
+    routes = gpd.read_file(path, layer="routes")
+    assert routes.crs.to_epsg() == 4490
+    assert "基础设施" in set(routes["category_label"])
+    assert len(routes) == int((report.geometry.geom_type == "LineString").sum())

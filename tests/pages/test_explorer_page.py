@@ -82,7 +82,12 @@ def test_default_lists_every_initiative_with_exports(env):
         "下载 XLSX（含字段说明）",
         "下载 GeoJSON",
         "下载字段说明（CSV）",
+        "下载 GeoPackage",
+        "下载 Shapefile（zip）",
+        "下载 KML",
+        "下载 FlatGeobuf（zip）",
     ]
+    assert at.selectbox(key="explorer_gis_crs").value == "4326"
     assert at.info[0].value == t("explorer.detail_hint", "zh")
     assert card(at) == ""
     assert "⟨" not in rendered(at)
@@ -168,3 +173,16 @@ def test_section_filter_hides_the_planners_projects(mine):
     table = explorer_table(at).value
     assert set(table["来源"]) == {"报告"}
     assert t("explorer.mine_filtered", "zh") in [c.value for c in at.caption]
+
+
+def test_gis_crs_choice_names_the_files_and_labels_gcj02_as_not_epsg(env):
+    at = run_page(lang="en")
+    crs = at.selectbox(key="explorer_gis_crs")
+    assert "not an EPSG system" in crs.format_func("gcj02")
+    at = crs.set_value("4546").run()
+    assert not at.exception
+    assert at.selectbox(key="explorer_gis_crs").value == "4546"
+    # The files are built only when a button is pressed (deferred), never on every rerun.
+    gis = [b for b in at.get("download_button") if b.key.startswith("explorer_gis_")]
+    assert [b.proto.deferred_file_id != "" for b in gis] == [True] * 4
+    assert any("GCJ-02 is not an EPSG system" in c.value for c in at.caption)
