@@ -22,6 +22,12 @@ from data.report import load_report
 from data.store import open_store, projects_geoframe
 
 MAP_KEY = "sy_map"
+# Phones (Streamlit stacks columns below 640 px): an open card goes above the map.
+PAGE_CSS = """<style>
+@media (max-width: 640px) {
+  .st-key-sy-map-row-selected [data-testid="stHorizontalBlock"] { flex-direction: column-reverse; }
+}
+</style>"""
 # "Report only / report + my data", as on the Explorer (``source=mine`` in the URL).
 KEY_SOURCE = "map_source"
 QP_SOURCE = "source"
@@ -62,6 +68,7 @@ state = sidebar.read_view_state()
 lang = state.lang
 names = {adcode: pair[lang] for adcode, pair in county_names.items()}
 
+st.html(PAGE_CSS)
 st.markdown(f"#### {t('app.title', lang)}")
 st.caption(t("app.subtitle", lang))
 
@@ -135,7 +142,10 @@ if my_projects is not None:
     layers.insert(-1, my_layer)  # under the selection ring, above the report's points
     my_located = int(my_projects.geometry.notna().sum())
 
-map_column, panel_column = st.columns([5, 3], gap="medium")
+# On a phone the columns stack; with a selection open, its card goes above the map (CSS in the
+# page frame), where the tap that opened it was.
+row = st.container(key="sy-map-row-selected" if state.selection else "sy-map-row")
+map_column, panel_column = row.columns([5, 3], gap="medium")
 with map_column:
     # Its value was read above, from session state (set before this run when it changed).
     st.segmented_control(

@@ -263,6 +263,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "tooltip.click_county": {"zh": "点击查看县情与项目", "en": "Click for facts and initiatives"},
     "tooltip.click_item": {"zh": "点击查看报告原文", "en": "Click for the report sentence"},
     "tooltip.value": {"zh": "{measure}：{value}", "en": "{measure}: {value}"},
+    "map.reset": {"zh": "回到全市视图", "en": "Back to the whole city"},
+    "map.tiles_failed": {
+        "zh": "在线底图无法加载（需要联网）；县界与项目照常显示。",
+        "en": "The online basemap cannot load (it needs the internet); counties and "
+        "initiatives are still shown.",
+    },
     "map.clusters_more": {"zh": "{first} 等{n}个集群", "en": "{first} and {more} more"},
     "tooltip.clusters": {"zh": "产业集群：{names}", "en": "Industry clusters: {names}"},
     # --- panels --------------------------------------------------------------------------------

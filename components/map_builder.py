@@ -86,11 +86,22 @@ MAP_CSS = f"""
   font-size: 11px; font-style: italic; color: {symbols.CLUSTER_COLOUR}; text-align: center;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; line-height: 1.25; }}
 .sy-point {{ background: none; border: none; }}
-.sy-point svg {{ display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,.6)); }}
+.sy-point svg {{ display: block; margin: {(symbols.TAP_TARGET_PX - symbols.POINT_ICON_PX) // 2}px;
+  filter: drop-shadow(0 0 1px rgba(0,0,0,.6)); }}
 .sy-selected-point {{ background: none; border: none; }}
 .sy-selected-point div {{ width: 30px; height: 30px; border-radius: 50%;
   border: 3px solid {symbols.SELECTED_COLOUR}; box-shadow: 0 0 0 2px #fff; }}
-.leaflet-tooltip {{ font-size: 12.5px; line-height: 1.45; max-width: 320px; white-space: normal; }}
+.leaflet-tooltip {{ font-size: 12.5px; line-height: 1.45; width: max-content; max-width: min(300px, 70vw);
+  white-space: normal; overflow-wrap: anywhere; }}
+.leaflet-container:focus:not(:focus-visible) {{ outline: none; }}
+.leaflet-control-attribution {{ max-width: 55%; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }}
+.leaflet-control-attribution:hover {{ white-space: normal; }}
+.sy-one-finger-scrolls {{ touch-action: pan-x pan-y; }}
+.sy-reset a {{ font-size: 18px; line-height: 30px; font-weight: 700; }}
+.sy-tiles-failed {{ position: absolute; z-index: 1000; left: 50%; top: 10px; transform: translateX(-50%);
+  background: #fff8e1; border: 1px solid #e0a800; border-radius: 4px; padding: 4px 10px;
+  font-size: 12.5px; color: #5d4300; }}
 .leaflet-tooltip .sy-muted {{ color: #666; }}
 .sy-placed-label span {{ pointer-events: auto; cursor: pointer; }}
 .sy-count {{ display: inline-block; min-width: 19px; height: 19px; line-height: 16px; margin-left: 4px;
@@ -102,7 +113,8 @@ MAP_CSS = f"""
 .sy-placed.sy-placed-selected svg {{ filter: drop-shadow(0 0 0 {symbols.SELECTED_COLOUR})
   drop-shadow(0 0 3px {symbols.SELECTED_COLOUR}); }}
 .sy-mine {{ background: none; border: none; }}
-.sy-mine svg {{ display: block; filter: drop-shadow(0 0 1px #fff); }}
+.sy-mine svg {{ display: block; margin: {(symbols.TAP_TARGET_PX - symbols.POINT_ICON_PX) // 2}px;
+  filter: drop-shadow(0 0 1px #fff); }}
 </style>
 """
 
@@ -163,6 +175,80 @@ class _ZoomClass(MacroElement):
         super().__init__()
         self._name = "ZoomClass"
         self.zoom = zoom
+
+
+class _HandUse(MacroElement):
+    """What makes the map work by hand and on a phone.
+
+    - The first click counts: Leaflet focuses the map on mousedown, and when the map is partly
+      off screen the browser scrolls the page to it, so the mouseup lands elsewhere and no click
+      fires. Focus without scrolling (keyboard access stays; the focus ring only for keys).
+    - A "reset view" button fits the city again.
+    - On a touch screen one finger scrolls the page and two fingers move the map.
+    - An online basemap that cannot load says so on the map instead of failing silently.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (map) {
+    var box = map.getContainer();
+    var kb = map.keyboard;
+    if (kb) {
+        L.DomEvent.off(box, "mousedown", kb._onMouseDown, kb);
+        L.DomEvent.on(box, "mousedown", function () {
+            if (!kb._focused) { box.focus({preventScroll: true}); }
+        });
+    }
+    var home = map.getBounds();
+    var Reset = L.Control.extend({
+        options: {position: "topleft"},
+        onAdd: function () {
+            var bar = L.DomUtil.create("div", "leaflet-bar sy-reset");
+            var a = L.DomUtil.create("a", "", bar);
+            a.href = "#"; a.setAttribute("role", "button");
+            a.title = {{ this.reset_title|tojson }};
+            a.setAttribute("aria-label", {{ this.reset_title|tojson }});
+            a.innerHTML = "&#x27F2;";
+            L.DomEvent.on(a, "click", function (e) {
+                L.DomEvent.preventDefault(e); L.DomEvent.stopPropagation(e);
+                map.fitBounds(home);
+            });
+            L.DomEvent.disableClickPropagation(bar);
+            return bar;
+        }
+    });
+    new Reset().addTo(map);
+    if (L.Browser.touch && L.Browser.mobile) {
+        map.dragging.disable();
+        box.classList.add("sy-one-finger-scrolls");
+        box.addEventListener("touchstart", function (e) {
+            if (e.touches.length > 1) { map.dragging.enable(); } else { map.dragging.disable(); }
+        }, {passive: true});
+        box.addEventListener("touchend", function (e) {
+            if (e.touches.length === 0) { map.dragging.disable(); }
+        }, {passive: true});
+    }
+    var failed = false;
+    map.eachLayer(function (layer) {
+        if (!layer.getTileUrl) { return; }
+        layer.on("tileerror", function () {
+            if (failed) { return; }
+            failed = true;
+            var note = L.DomUtil.create("div", "sy-tiles-failed", box);
+            note.textContent = {{ this.tiles_failed|tojson }};
+        });
+    });
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "HandUse"
+        self.reset_title = t("map.reset", lang)
+        self.tiles_failed = t("map.tiles_failed", lang)
 
 
 class OverlayStamp(MacroElement):
@@ -362,7 +448,7 @@ function (feature, layer) {
 def _point_to_layer_js() -> str:
     icons = {category: symbols.category_svg(category) for category in symbols.CATEGORY_STYLE}
     icons["_"] = symbols.category_svg("_")
-    half = symbols.POINT_ICON_PX // 2
+    half = symbols.TAP_TARGET_PX // 2
     return f"""
 (function () {{
     var svg = {json.dumps(icons, ensure_ascii=False)};
@@ -373,7 +459,7 @@ def _point_to_layer_js() -> str:
         if (!(c in svg)) {{ c = "_"; }}
         if (!icons[c]) {{
             icons[c] = L.divIcon({{className: "sy-point sy-cat-" + c, html: svg[c],
-                                   iconSize: [{symbols.POINT_ICON_PX}, {symbols.POINT_ICON_PX}],
+                                   iconSize: [{symbols.TAP_TARGET_PX}, {symbols.TAP_TARGET_PX}],
                                    iconAnchor: [{half}, {half}]}});
         }}
         return L.marker(latlng, {{icon: icons[c], keyboard: false, riseOnHover: true}});
@@ -448,7 +534,11 @@ def base_map(
         # Above the choropleth's fills (overlay pane, 400), below the markers.
         folium.map.CustomPane("sy-divide", z_index=450).add_to(fmap)
         folium.GeoJson(
-            shapely.geometry.mapping(shapely.set_precision(divide, 1e-4)),
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(shapely.set_precision(divide, 1e-4)),
+                "properties": {"kind": "region-divide"},
+            },
             name="region-divide",
             interactive=False,
             control=False,
@@ -470,6 +560,7 @@ def base_map(
     label_group.add_to(fmap)
     _HatchPattern().add_to(fmap)
     _ZoomClass(NEAR_ZOOM).add_to(fmap)
+    _HandUse(lang).add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     localise(fmap)
     return fmap
@@ -1214,8 +1305,8 @@ _MINE_POINT = f"""
     return function (feature, latlng) {{
         if (!icon) {{
             icon = L.divIcon({{className: "sy-mine", html: {json.dumps(symbols.mine_svg())},
-                               iconSize: [{symbols.POINT_ICON_PX}, {symbols.POINT_ICON_PX}],
-                               iconAnchor: [{symbols.POINT_ICON_PX // 2}, {symbols.POINT_ICON_PX // 2}]}});
+                               iconSize: [{symbols.TAP_TARGET_PX}, {symbols.TAP_TARGET_PX}],
+                               iconAnchor: [{symbols.TAP_TARGET_PX // 2}, {symbols.TAP_TARGET_PX // 2}]}});
         }}
         return L.marker(latlng, {{icon: icon, keyboard: false, riseOnHover: true}});
     }};

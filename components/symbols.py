@@ -33,6 +33,9 @@ UNKNOWN_CATEGORY_STYLE = ("#444444", "circle")
 assert set(CATEGORY_STYLE) == set(CATEGORIES)
 
 POINT_ICON_PX = 18
+# A point's icon is drawn at POINT_ICON_PX inside an invisible square this large: a finger's
+# tap target on a phone.
+TAP_TARGET_PX = 32
 
 # route kind -> Leaflet path style
 ROUTE_STYLE: dict[str, dict[str, object]] = {
