@@ -28,6 +28,7 @@ import re
 import sys
 import unicodedata
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -50,6 +51,9 @@ MAX_ROWS = 50_000
 MAX_COLUMNS = 200
 # An XLSX is a zip: refuse archives that unpack to more than this (zip bombs).
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
+# Shared strings are loaded whole before the first row is read: refuse a table far larger than
+# 50,000 rows of real text could need (a 448 KB file can declare 11 million empty strings).
+MAX_SHARED_STRINGS = 2_000_000
 MAX_NAME_CHARS = 300
 MAX_NOTE_CHARS = 5000
 # Larger than any plausible project (the whole of China's GDP is ~130万亿元 = 1.3e6 亿元).
@@ -133,9 +137,9 @@ class Problem:
 class FileProblem(Exception):
     """The file as a whole cannot be read (too large, not text, malformed)."""
 
-    def __init__(self, code: str, zh: str, en: str) -> None:
+    def __init__(self, code: str, zh: str, en: str, *, row: int | None = None) -> None:
         super().__init__(en)
-        self.problem = Problem(code, zh, en)
+        self.problem = Problem(code, zh, en, row=row)
 
 
 class CellError(ValueError):
@@ -409,11 +413,11 @@ def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _header_index(rows: Sequence[list[Any]]) -> int:
+def _header_index(rows: Sequence[tuple[int, list[Any]]]) -> int:
     """Which of the first rows is the heading: the first with two known column names, else the
     first non-empty one (Chinese sheets often open with a title row)."""
     first_nonempty = None
-    for i, cells in enumerate(rows[:10]):
+    for i, (_, cells) in enumerate(rows[:10]):
         if all(_blank(c) for c in cells):
             continue
         if first_nonempty is None:
@@ -424,17 +428,28 @@ def _header_index(rows: Sequence[list[Any]]) -> int:
     return first_nonempty if first_nonempty is not None else 0
 
 
-def _table_from_rows(rows: list[list[Any]], kind: str, encoding: str | None) -> Table:
-    if not rows or all(all(_blank(c) for c in cells) for cells in rows):
+def _trim(cells: list[Any]) -> list[Any]:
+    """A row without its trailing empty cells, cut one past the column limit (enough to report
+    a row as too long without holding a million empty cells)."""
+    end = len(cells)
+    while end and _blank(cells[end - 1]):
+        end -= 1
+    return cells[: min(end, MAX_COLUMNS + 1)] if end > MAX_COLUMNS + 1 else cells[:end]
+
+
+def _table_from_rows(rows: list[tuple[int, list[Any]]], kind: str, encoding: str | None) -> Table:
+    """`rows` are (spreadsheet row number, cells), already trimmed by the reader."""
+    if not rows or all(all(_blank(c) for c in cells) for _, cells in rows):
         raise FileProblem("empty_file", "文件是空的", "the file is empty")
     head = _header_index(rows)
-    headers = ["" if _blank(c) else str(c).strip() for c in rows[head]]
+    headers = ["" if _blank(c) else str(c).strip() for c in rows[head][1]]
     while headers and not headers[-1]:
         headers.pop()
     _check_width(headers)
+    _check_duplicate_headers(headers)
     data = [
-        (i + 1, cells)
-        for i, cells in enumerate(rows)
+        (number, cells)
+        for i, (number, cells) in enumerate(rows)
         if i > head and not all(_blank(c) for c in cells)
     ]
     if len(data) > MAX_ROWS:
@@ -442,17 +457,57 @@ def _table_from_rows(rows: list[list[Any]], kind: str, encoding: str | None) -> 
     return Table(headers, data, kind, encoding)
 
 
+def _check_duplicate_headers(headers: Sequence[str]) -> None:
+    """Two columns with the same heading: which one holds the value is anyone's guess."""
+    seen: dict[str, int] = {}
+    for i, header in enumerate(headers, start=1):
+        if not header:
+            continue
+        if header in seen:
+            raise FileProblem(
+                "duplicate_header",
+                f"列名 {show(header)} 出现了两次（第 {seen[header]} 列和第 {i} 列）：请删除或改名其中一列",
+                f"the heading {show(header)} appears twice (columns {seen[header]} and {i}): "
+                "delete or rename one of them",
+            )
+        seen[header] = i
+
+
+def _mixed_encoding_line(content: bytes) -> int | None:
+    """In a file that is not UTF-8 as a whole (so read as GBK): the first line that is valid
+    UTF-8 with Chinese in it — a row pasted from a UTF-8 file, which GBK would turn into
+    mojibake such as 閭典笢."""
+    for number, line in enumerate(content.split(b"\n"), start=1):
+        if max(line, default=0) < 0x80:
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return number
+    return None
+
+
 def _read_csv(content: bytes) -> Table:
     text, encoding = decode_text(content)
+    if encoding == "gb18030" and (line := _mixed_encoding_line(content)) is not None:
+        raise FileProblem(
+            "mixed_encoding",
+            f"第 {line} 行是 UTF-8 编码，而文件其余部分是 GBK：按 GBK 读取会变成乱码。"
+            "请把整个文件另存为同一种编码（UTF-8 或 GBK）",
+            f"line {line} is encoded in UTF-8 while the rest of the file is GBK: read as GBK it "
+            "would turn into garbled text. Save the whole file in one encoding (UTF-8 or GBK)",
+            row=line,
+        )
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", "\t", ";"], key=first_line.count) if first_line else ","
     if first_line.count(delimiter) == 0:
         delimiter = ","
-    rows: list[list[Any]] = []
+    rows: list[tuple[int, list[Any]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        for cells in reader:
-            rows.append(cells)
+        for number, cells in enumerate(reader, start=1):
+            rows.append((number, _trim(cells)))
             if len(rows) > MAX_ROWS + 10:
                 raise _too_many_rows()
     except csv.Error as exc:
@@ -470,47 +525,132 @@ def _xlsx_cell(value: Any) -> Any:
     return value
 
 
+def _damaged_xlsx(exc: BaseException | None = None) -> FileProblem:
+    detail = f" ({type(exc).__name__})" if exc is not None else ""
+    return FileProblem(
+        "bad_xlsx",
+        "XLSX 文件已损坏，无法读取",
+        f"the XLSX file is damaged and cannot be read{detail}",
+    )
+
+
+def _count_shared_strings(archive: zipfile.ZipFile) -> int:
+    """How many <si> entries the shared-strings part holds, counted in the raw bytes (streamed),
+    before openpyxl turns each into a Python string."""
+    names = [n for n in archive.namelist() if n.lower().endswith("sharedstrings.xml")]
+    count = 0
+    for name in names:
+        tail = b""
+        with archive.open(name) as part:
+            while chunk := part.read(1 << 20):
+                block = tail + chunk
+                count += len(re.findall(rb"<(?:\w+:)?si[\s/>]", block))
+                # Keep the last few bytes so a tag split across chunks is counted once.
+                cut = block.rfind(b"<", max(0, len(block) - 16))
+                tail = block[cut:] if cut != -1 else b""
+                if tail:
+                    count -= len(re.findall(rb"<(?:\w+:)?si[\s/>]", tail))
+                if count > MAX_SHARED_STRINGS:
+                    return count
+    return count
+
+
+@dataclass(frozen=True)
+class FormulaWithoutValue:
+    """An XLSX formula cell the file holds no computed value for (saved by a tool that does not
+    calculate); reading it as empty would hide a value the user sees in Excel."""
+
+    formula: str
+    coordinate: str
+
+
+def _sheet_parser_class():
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class SheetParser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                if element.findtext(VALUE_TAG) in (None, ""):
+                    formula = element.findtext(FORMULA_TAG) or ""
+                    coordinate = element.get("r") or ""
+                    cell["value"] = FormulaWithoutValue("=" + formula, coordinate)
+            return cell
+
+    return SheetParser
+
+
 def _read_xlsx(content: bytes) -> Table:
+    """The first sheet's cells, read row by row from the XML: the sheet's declared dimension is
+    ignored (it can claim 16,384 columns by 50,000 rows for a one-row file), empty rows cost
+    nothing, and reading stops at the row and column limits."""
     import openpyxl
 
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_XLSX_UNPACKED:
+                raise FileProblem(
+                    "file_too_large",
+                    f"XLSX 解压后超过 {MAX_XLSX_UNPACKED // 1024 // 1024} MB",
+                    f"the XLSX unpacks to more than {MAX_XLSX_UNPACKED // 1024 // 1024} MB",
+                )
+            strings = _count_shared_strings(archive)
     except zipfile.BadZipFile as exc:
         raise FileProblem(
             "bad_xlsx",
             "不是有效的 XLSX 文件",
             "not a valid XLSX file (an .xls? save it as .xlsx or CSV)",
         ) from exc
-    if unpacked > MAX_XLSX_UNPACKED:
+    except (OSError, EOFError, zipfile.LargeZipFile, RuntimeError, ValueError) as exc:
+        raise _damaged_xlsx(exc) from exc
+    if strings > MAX_SHARED_STRINGS:
         raise FileProblem(
-            "file_too_large",
-            f"XLSX 解压后超过 {MAX_XLSX_UNPACKED // 1024 // 1024} MB",
-            f"the XLSX unpacks to more than {MAX_XLSX_UNPACKED // 1024 // 1024} MB",
+            "too_many_strings",
+            f"XLSX 的共享文字表超过 {MAX_SHARED_STRINGS:,} 项，远多于 {MAX_ROWS:,} 行数据所需；"
+            "请在 Excel 中另存为新文件或 CSV",
+            f"the XLSX's shared-string table has more than {MAX_SHARED_STRINGS:,} entries, far more "
+            f"than {MAX_ROWS:,} rows need; save it again from Excel, or as CSV",
         )
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise FileProblem(
-            "bad_xlsx",
-            "XLSX 文件已损坏，无法读取",
-            f"the XLSX file is damaged and cannot be read ({type(exc).__name__})",
-        ) from exc
+        raise _damaged_xlsx(exc) from exc
     try:
         sheet = book.worksheets[0]
-        rows: list[list[Any]] = []
-        for cells in sheet.iter_rows(values_only=True):
-            rows.append([_xlsx_cell(c) for c in cells])
-            if len(rows) > MAX_ROWS + 10:
-                raise _too_many_rows()
+        parser_class = _sheet_parser_class()
+        rows: list[tuple[int, list[Any]]] = []
+        with sheet._get_source() as source:
+            parser = parser_class(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                values = {
+                    c["column"]: _xlsx_cell(c["value"]) for c in cells if not _blank(c["value"])
+                }
+                if not values:
+                    continue
+                widest = max(values)
+                if widest > MAX_COLUMNS + 1:
+                    raise FileProblem(
+                        "too_many_columns",
+                        f"第 {number} 行在第 {widest} 列有内容：最多 {MAX_COLUMNS} 列",
+                        f"row {number} has a value in column {widest}; at most {MAX_COLUMNS} columns",
+                    )
+                rows.append((number, [values.get(col) for col in range(1, widest + 1)]))
+                if len(rows) > MAX_ROWS + 10:
+                    raise _too_many_rows()
     except FileProblem:
         raise
+    except MemoryError:
+        raise
     except Exception as exc:
-        raise FileProblem(
-            "bad_xlsx",
-            "XLSX 文件已损坏，无法读取",
-            f"the XLSX file is damaged and cannot be read ({type(exc).__name__})",
-        ) from exc
+        raise _damaged_xlsx(exc) from exc
     finally:
         book.close()
     return _table_from_rows(rows, "xlsx", None)
@@ -536,7 +676,9 @@ def _read_geojson(content: bytes) -> Table:
     features = doc["features"]
     if len(features) > MAX_ROWS:
         raise _too_many_rows()
-    headers: list[str] = []
+    # Property names in first-seen order; a dict keeps the lookup constant-time (a list made
+    # 100,000 distinct names cost minutes), and the width is checked as names arrive.
+    names: dict[str, None] = {}
     records: list[dict[str, Any]] = []
     for feature in features:
         if not isinstance(feature, dict):
@@ -544,18 +686,21 @@ def _read_geojson(content: bytes) -> Table:
         props = feature.get("properties") or {}
         if not isinstance(props, dict):
             raise bad
+        if len(props) > MAX_COLUMNS:
+            _check_width(props)
         record = {
             str(k): (json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
             for k, v in props.items()
         }
-        geometry = feature.get("geometry")
-        record["__geometry__"] = geometry
         for key in record:
-            if key not in headers:
-                headers.append(key)
+            if key not in names:
+                names[key] = None
+                if len(names) > MAX_COLUMNS:
+                    _check_width(names)
+        record["__geometry__"] = feature.get("geometry")
         records.append(record)
-    _check_width(headers)
-    headers = [h for h in headers if h != "__geometry__"]
+    headers = [h for h in names if h != "__geometry__"]
+    _check_duplicate_headers(headers)
     lon_header = "lon" if "lon" not in headers else "__lon__"
     lat_header = "lat" if "lat" not in headers else "__lat__"
     rows = []
@@ -590,14 +735,32 @@ class _GeometryError:
     kind: str
 
 
-def read_table(content: bytes, filename: str = "") -> Table:
-    """The cells of a CSV, XLSX or GeoJSON file. Raises FileProblem when it cannot be read."""
+def _too_large(size_text: str) -> FileProblem:
+    return FileProblem(
+        "file_too_large",
+        f"文件过大（{size_text}）：上限为 {MAX_BYTES // 1024 // 1024} MB、{MAX_ROWS:,} 行",
+        f"file too large ({size_text}): the limit is {MAX_BYTES // 1024 // 1024} MB and {MAX_ROWS:,} rows",
+    )
+
+
+def read_file_bounded(path: Path) -> bytes:
+    """A file's bytes, reading at most one byte past the limit: /dev/zero or a 10 GB log is
+    refused after 20 MB, not read to the end first."""
+    with open(path, "rb") as handle:
+        content = handle.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
-        raise FileProblem(
-            "file_too_large",
-            f"文件过大（{len(content) / 1024 / 1024:.1f} MB）：上限为 {MAX_BYTES // 1024 // 1024} MB、{MAX_ROWS:,} 行",
-            f"file too large ({len(content) / 1024 / 1024:.1f} MB): the limit is {MAX_BYTES // 1024 // 1024} MB and {MAX_ROWS:,} rows",
-        )
+        raise _too_large(f"> {MAX_BYTES // 1024 // 1024} MB")
+    return content
+
+
+def read_table(content: bytes, filename: str = "") -> Table:
+    """The cells of a CSV, XLSX or GeoJSON file. Raises FileProblem when it cannot be read.
+
+    Runs in this process; :func:`read_table_isolated` runs it in a child with memory and time
+    limits, for files from outside.
+    """
+    if len(content) > MAX_BYTES:
+        raise _too_large(f"{len(content) / 1024 / 1024:.1f} MB")
     suffix = Path(filename).suffix.lower()
     if content.startswith(b"PK\x03\x04") or suffix == ".xlsx":
         return _read_xlsx(content)
@@ -616,6 +779,110 @@ def read_table(content: bytes, filename: str = "") -> Table:
             f"unsupported file type {show(suffix)}: use CSV, XLSX or GeoJSON",
         )
     return _read_csv(content)
+
+
+# --------------------------------------------------------------------------- isolated reading
+
+# A parse gets this much address space and CPU time in its own process; the app's process is
+# never at risk from one file. The address space includes the ~0.4 GB an interpreter with numpy
+# maps before reading anything.
+PARSE_MEMORY_BYTES = 1536 * 1024 * 1024
+PARSE_SECONDS = 30
+_PARSED: OrderedDict[str, Table | FileProblem] = OrderedDict()
+_PARSED_KEEP = 4
+
+
+# The child limits itself before importing anything (a preexec_fn is unsafe in a threaded
+# server such as Streamlit's).
+_CHILD_CODE = (
+    "import resource; "
+    "resource.setrlimit(resource.RLIMIT_AS, ({0}, {0})); "
+    "resource.setrlimit(resource.RLIMIT_CPU, ({1}, {1} + 5)); "
+    "from data.importer import _parse_child; _parse_child()"
+)
+
+
+def _parse_child() -> None:
+    """The child's side: the file's bytes on stdin, its name in argv; ("table"|"problem",
+    value) pickled on stdout."""
+    import pickle
+
+    content, filename = sys.stdin.buffer.read(), sys.argv[1]
+    try:
+        out: tuple[str, Any] = ("table", read_table(content, filename))
+    except FileProblem as exc:
+        out = ("problem", exc.problem)
+    except MemoryError:
+        sys.exit(3)
+    sys.stdout.buffer.write(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _too_complex() -> FileProblem:
+    return FileProblem(
+        "too_complex",
+        f"读取此文件需要超过 {PARSE_MEMORY_BYTES // 1024 // 1024} MB 内存，已停止：文件声明的内容远多于实际数据，"
+        "请在 Excel 中另存为新的 XLSX 或 CSV",
+        f"reading this file needs more than {PARSE_MEMORY_BYTES // 1024 // 1024} MB of memory, so "
+        "it was stopped: it declares far more than it holds; save it again from Excel as XLSX or CSV",
+    )
+
+
+def _too_slow() -> FileProblem:
+    return FileProblem(
+        "too_slow",
+        f"读取此文件超过 {PARSE_SECONDS} 秒，已停止：请拆分文件或另存为 CSV",
+        f"reading this file took over {PARSE_SECONDS} seconds, so it was stopped: split it, or "
+        "save it as CSV",
+    )
+
+
+def read_table_isolated(content: bytes, filename: str = "") -> Table:
+    """:func:`read_table` in a child process limited to PARSE_MEMORY_BYTES and PARSE_SECONDS,
+    remembered by the file's hash (a rerun with the same file does not parse it again)."""
+    import hashlib
+    import os
+    import pickle
+    import subprocess
+
+    if len(content) > MAX_BYTES:
+        raise _too_large(f"{len(content) / 1024 / 1024:.1f} MB")
+    key = hashlib.sha256(content).hexdigest() + "|" + Path(filename).suffix.lower()
+    if key not in _PARSED:
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+        memory, seconds = int(PARSE_MEMORY_BYTES), max(1, math.ceil(PARSE_SECONDS))
+        try:
+            done = subprocess.run(
+                [sys.executable, "-c", _CHILD_CODE.format(memory, seconds), filename],
+                input=content,
+                capture_output=True,
+                timeout=PARSE_SECONDS,
+                cwd=DATA_DIR.parent,
+                env=env,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            outcome: Table | FileProblem = _too_slow()
+        else:
+            if done.returncode == 0 and done.stdout:
+                # Written by our own child process from the parsed cells, never the file's bytes.
+                kind, value = pickle.loads(done.stdout)  # noqa: S301
+                outcome = (
+                    value
+                    if kind == "table"
+                    else FileProblem(value.code, value.zh, value.en, row=value.row)
+                )
+            elif done.returncode in (-9, -24, 128 + 24) or b"CPU" in done.stderr:
+                outcome = _too_slow()
+            else:
+                outcome = _too_complex()
+        _PARSED[key] = outcome
+        while len(_PARSED) > _PARSED_KEEP:
+            _PARSED.popitem(last=False)
+    _PARSED.move_to_end(key)
+    outcome = _PARSED[key]
+    if isinstance(outcome, FileProblem):
+        raise outcome
+    return outcome
 
 
 # --------------------------------------------------------------------------- cells
@@ -1472,10 +1739,6 @@ def validate(
     for number, cells in table.rows:
         draft: dict[str, Any] = {"row": number, "errors": [], "failed": set()}
 
-        def cell(name: str, cells=cells) -> Any:
-            i = index_of.get(name)
-            return cells[i] if i is not None and i < len(cells) else None
-
         def fail(name: str | None, exc: CellError, draft=draft, number=number) -> None:
             draft["failed"].add(name)
             draft["errors"].append(
@@ -1483,6 +1746,24 @@ def validate(
                     exc.code, exc.zh, exc.en, number, column_of.get(name) if name else None, label
                 )
             )
+
+        def cell(name: str, cells=cells, fail=fail) -> Any:
+            i = index_of.get(name)
+            value = cells[i] if i is not None and i < len(cells) else None
+            if isinstance(value, FormulaWithoutValue):
+                fail(
+                    name,
+                    CellError(
+                        "formula_without_value",
+                        f"单元格 {value.coordinate} 是公式 {show(value.formula)}，文件里没有保存它的计算结果"
+                        "（由不计算公式的程序生成）：请在 Excel 或 WPS 中打开并保存一次，或把公式换成数值",
+                        f"cell {value.coordinate} is the formula {show(value.formula)} and the file holds "
+                        "no computed value for it (saved by a program that does not calculate): open and "
+                        "save it once in Excel or WPS, or replace the formula by its value",
+                    ),
+                )
+                return None
+            return value
 
         extra = [c for c in cells[len(table.headers) :] if not _blank(c)]
         if extra:
@@ -1897,10 +2178,14 @@ def plan_import(
     mapping: Mapping[str, str] | None = None,
     datum: str = "wgs84",
     existing: Existing | None = None,
+    isolated: bool = False,
 ) -> ImportPlan:
-    """Read and validate a file in one go; a file that cannot be read gives a one-problem plan."""
+    """Read and validate a file in one go; a file that cannot be read gives a one-problem plan.
+
+    `isolated` reads it in a limited child process (:func:`read_table_isolated`).
+    """
     try:
-        table = read_table(content, filename)
+        table = (read_table_isolated if isolated else read_table)(content, filename)
     except FileProblem as exc:
         return failed_plan(filename, exc.problem)
     return validate(table, mapping=mapping, datum=datum, existing=existing, source=filename)
@@ -1936,12 +2221,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     lang = args.lang
     try:
-        content = args.file.read_bytes()
+        content = read_file_bounded(args.file)
     except OSError as exc:
         print(f"cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
+    except FileProblem as exc:
+        print(exc.problem.line(lang))
+        return 1
     store = open_store()
-    plan = plan_import(content, args.file.name, datum=args.datum, existing=store.existing())
+    plan = plan_import(
+        content, args.file.name, datum=args.datum, existing=store.existing(), isolated=True
+    )
     for notice in plan.notices:
         print("note: " + notice.line(lang), file=sys.stderr)
     for problem in plan.problems:

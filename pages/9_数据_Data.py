@@ -186,7 +186,7 @@ with tab_import:
     if content is not None:
         digest = hashlib.sha256(content).hexdigest()[:12]
         try:
-            table = importer.read_table(content, filename)
+            table = importer.read_table_isolated(content, filename)
         except importer.FileProblem as exc:
             table = None
             plan = importer.failed_plan(filename, exc.problem)
