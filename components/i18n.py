@@ -450,6 +450,12 @@ STRINGS.update(
         },
         "data.export_geojson": {"zh": "下载 GeoJSON", "en": "Download GeoJSON"},
         "data.export_empty": {"zh": "暂无可导出的数据。", "en": "Nothing to export yet."},
+        # ---- data page: bounded imports, conflicts, the write gate, partial imports
+        "balance.investment_missing": {
+            "zh": "{n} 个县市区在“我的数据”中没有投资额（{names}）：无数据不是零，它们不计入指数和洛伦兹曲线。",
+            "en": "{n} counties have no stated investment in my data ({names}): no data is not "
+            "zero, so they are left out of the indices and the Lorenz curve.",
+        },
     }
 )
 
