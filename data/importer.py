@@ -2228,10 +2228,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileProblem as exc:
         print(exc.problem.line(lang))
         return 1
-    store = open_store()
-    plan = plan_import(
-        content, args.file.name, datum=args.datum, existing=store.existing(), isolated=True
-    )
+    try:
+        store = open_store()
+        existing = store.existing()
+    except StoreError as exc:
+        print(f"{exc}; nothing imported", file=sys.stderr)
+        return 2
+    plan = plan_import(content, args.file.name, datum=args.datum, existing=existing, isolated=True)
     for notice in plan.notices:
         print("note: " + notice.line(lang), file=sys.stderr)
     for problem in plan.problems:
@@ -2249,7 +2252,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     actor = args.user or os.environ.get("USER") or "cli"
     try:
-        result = store.apply_import(plan, actor=f"cli:{actor}", dry_run=args.dry_run)
+        # The administrator's tool: whoever runs it has the server's environment, edit
+        # password included, so it unlocks with that (and is refused like the page without it).
+        auth = store.unlock(os.environ.get("SHAOYANG_EDIT_PASSWORD"), client="cli")
+        result = store.apply_import(plan, actor=f"cli:{actor}", dry_run=args.dry_run, auth=auth)
     except ReadOnlyError:
         print(
             "the store is read-only (SHAOYANG_READ_ONLY is set); nothing imported", file=sys.stderr
