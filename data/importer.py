@@ -1619,10 +1619,85 @@ class ImportPlan:
     problems: list[Problem]
     notices: list[Problem]
     mapping: dict[str, str]
+    # The records of the rows without a problem, kept while `problems` is not empty so that the
+    # user may import them and skip the rest (see skipping_problems).
+    valid_projects: list[ProjectRecord] = field(default_factory=list)
+    valid_annotations: list[AnnotationRecord] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    problem_cells: dict[int, list[Any]] = field(default_factory=dict)
+    skipped: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def can_skip(self) -> bool:
+        """Whether every problem belongs to a row and some rows are fine: then those can be
+        imported and the problem rows skipped."""
+        return (
+            bool(self.problems)
+            and all(p.row is not None for p in self.problems)
+            and bool(self.valid_projects or self.valid_annotations)
+        )
+
+    @property
+    def skipped_row_count(self) -> int:
+        return len({p.row for p in (self.skipped or self.problems)})
+
+    def skipping_problems(self) -> ImportPlan:
+        """The plan of the valid rows only (still one transaction when applied); the problems
+        move to ``skipped``."""
+        if not self.can_skip:
+            raise ValueError("only a file whose problems are all in rows can skip them")
+        return ImportPlan(
+            self.source,
+            self.kind,
+            self.encoding,
+            self.rows_read,
+            list(self.valid_projects),
+            list(self.valid_annotations),
+            [],
+            list(self.notices),
+            dict(self.mapping),
+            headers=list(self.headers),
+            problem_cells=dict(self.problem_cells),
+            skipped=list(self.problems),
+        )
+
+    def skipped_rows_csv(self, lang: str = "both") -> bytes:
+        """The problem rows as they were in the file, each with its messages in front: a CSV
+        (UTF-8 with BOM, formula-like cells neutralised) to fix and import again."""
+        import pandas as pd
+
+        from data.export import to_csv_bytes
+
+        problems = self.skipped or self.problems
+        messages: dict[int, list[str]] = {}
+        for problem in problems:
+            if problem.row is not None:
+                text = {"zh": problem.zh, "en": problem.en}.get(
+                    lang
+                ) or f"{problem.zh} | {problem.en}"
+                where = f"{problem.column}: " if problem.column else ""
+                messages.setdefault(problem.row, []).append(where + text)
+        label_row = {"zh": "行号", "en": "row"}.get(lang, "行号 row")
+        label_problem = {"zh": "问题", "en": "problem"}.get(lang, "问题 problem")
+        width = len(self.headers)
+        rows = []
+        for number in sorted(messages):
+            cells = list(self.problem_cells.get(number, []))[:width]
+            cells += [None] * (width - len(cells))
+            rows.append([number, "；".join(messages[number]), *(_raw_text(c) for c in cells)])
+        headers = [
+            label_row,
+            label_problem,
+            *[h or f"({i + 1})" for i, h in enumerate(self.headers)],
+        ]
+        # Positional columns: two headings may coincide after the messages are added.
+        frame = pd.DataFrame(rows, columns=range(len(headers)))
+        frame.columns = headers
+        return to_csv_bytes(frame)
 
     def problem_rows(self) -> list[dict[str, Any]]:
         """The problems as plain rows for a table (row, column, zh, en)."""
@@ -1630,6 +1705,15 @@ class ImportPlan:
             {"row": p.row, "column": p.column, "code": p.code, "zh": p.zh, "en": p.en}
             for p in self.problems
         ]
+
+
+def _raw_text(cell: Any) -> str:
+    """A cell as the file held it, for the skipped-rows CSV."""
+    if isinstance(cell, FormulaWithoutValue):
+        return cell.formula
+    if isinstance(cell, _GeometryError):
+        return ""
+    return cell_text(cell)
 
 
 def failed_plan(source: str, problem: Problem, kind: str | None = None) -> ImportPlan:
@@ -2166,8 +2250,14 @@ def validate(
         notices,
         dict(chosen),
     )
+    plan.headers = list(table.headers)
     if problems:
+        plan.valid_projects, plan.valid_annotations = plan.projects, plan.annotations
         plan.projects, plan.annotations = [], []
+        rows_with_problems = {p.row for p in problems}
+        plan.problem_cells = {
+            number: list(cells) for number, cells in table.rows if number in rows_with_problems
+        }
     return plan
 
 
@@ -2213,6 +2303,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--lang", choices=("zh", "en", "both"), default="both", help="language of the messages"
     )
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the valid rows (one transaction) and skip the rows with problems, which are "
+        "written with their messages to --skipped-csv",
+    )
+    parser.add_argument(
+        "--skipped-csv",
+        type=Path,
+        default=None,
+        help="where --skip-invalid writes the skipped rows (default: FILE_STEM.skipped.csv in "
+        "the current directory)",
+    )
     args = parser.parse_args(argv)
 
     import os
@@ -2239,6 +2342,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("note: " + notice.line(lang), file=sys.stderr)
     for problem in plan.problems:
         print(problem.line(lang))
+    skipped_to: Path | None = None
+    if not plan.ok and args.skip_invalid and plan.can_skip:
+        skipped_to = args.skipped_csv or Path(f"{args.file.stem}.skipped.csv")
+        if not args.dry_run:
+            skipped_to.write_bytes(plan.skipped_rows_csv(lang))
+        plan = plan.skipping_problems()
     if not plan.ok:
         count = len(plan.problems)
         print(
@@ -2266,6 +2375,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     prefix = "dry run, nothing written: would be " if args.dry_run else ""
     print(f"{prefix}{result.added} added, {result.updated} updated, {result.unchanged} unchanged")
+    if skipped_to is not None:
+        where = "" if args.dry_run else f"; they are in {skipped_to} with their messages"
+        print(f"{plan.skipped_row_count} row(s) with problems skipped{where}")
     return 0
 
 
