@@ -625,7 +625,13 @@ class ProjectStore:
 
     def change_log(self, limit: int = 200) -> list[dict[str, Any]]:
         """The latest change sets, newest first."""
-        query = sa.select(ChangeSet).order_by(ChangeSet.id.desc()).limit(limit)
+        # Counted in SQL: an import of 50,000 rows is one change set with 50,000 changes.
+        records = (
+            sa.select(sa.func.count(Change.id))
+            .where(Change.change_set_id == ChangeSet.id)
+            .scalar_subquery()
+        )
+        query = sa.select(ChangeSet, records).order_by(ChangeSet.id.desc()).limit(limit)
         with self._read() as session:
             return [
                 {
@@ -634,22 +640,32 @@ class ProjectStore:
                     "actor": cs.actor,
                     "action": cs.action,
                     "summary": cs.summary,
-                    "records": len(cs.changes),
+                    "records": int(count),
                     "undoes": cs.undoes_id,
                     "undone_by": cs.undone_by_id,
                 }
-                for cs in session.scalars(query)
+                for cs, count in session.execute(query)
             ]
 
-    def changes(self, change_set_id: int) -> list[dict[str, Any]]:
-        """What one change set did, record by record (states before and after)."""
+    def changes(
+        self, change_set_id: int, *, offset: int = 0, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """What one change set did, record by record (states before and after); `offset` and
+        `limit` read one page of them."""
+        query = (
+            sa.select(Change)
+            .where(Change.change_set_id == change_set_id)
+            .order_by(Change.id)
+            .offset(offset)
+        )
+        if limit is not None:
+            query = query.limit(limit)
         with self._read() as session:
-            cs = session.get(ChangeSet, change_set_id)
-            if cs is None:
+            if session.get(ChangeSet, change_set_id) is None:
                 raise NotFoundError(f"no change set #{change_set_id}")
             return [
                 {"entity": c.entity, "entity_id": c.entity_id, "before": c.before, "after": c.after}
-                for c in cs.changes
+                for c in session.scalars(query)
             ]
 
     # ---- writing: projects

@@ -571,7 +571,12 @@ def log_tab(gate: tuple) -> None:
             flash("success", "data.undone", id=undone)
             st.rerun()
     st.caption(t("data.log_details", lang, id=pick))
-    details = pd.DataFrame(store.changes(pick))
+    records = {c["id"]: c["records"] for c in log}[pick]
+    offset, limit = pager(records, f"data_log_page_{pick}")
+    details = pd.DataFrame(
+        store.changes(pick, offset=offset, limit=limit),
+        columns=["entity", "entity_id", "before", "after"],
+    )
     for column in ("before", "after"):
         details[column] = details[column].map(lambda s: None if s is None else str(s))
     st.dataframe(details, hide_index=True, width="stretch", key="data_log_details")
