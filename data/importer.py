@@ -3,7 +3,14 @@
 Pure: reading and validating never touch the store. ``plan_import`` returns an
 :class:`ImportPlan` (the valid records and every problem, each in Chinese and English with the
 spreadsheet row number: the header is row 1, the first data row is row 2); the store applies a
-plan in one transaction, all or nothing. ``python -m data.importer FILE [--dry-run]`` runs both.
+plan in one transaction, all or nothing — or, on request, the valid rows only, the problem rows
+handed back as a CSV with their messages (:meth:`ImportPlan.skipping_problems`).
+
+``python -m data.importer FILE [--dry-run] [--skip-invalid]`` runs both. It is the
+administrator's tool: it runs with the server's environment and so with its edit password.
+Files from outside are read in a child process limited in memory and time
+(:func:`read_table_isolated`); every reader stops at the size, row and column limits as it
+reads, whatever the file declares.
 
 A row is one of
 - a project of the user's own (no ``initiative_id``); with a ``project_id`` it replaces that
@@ -2288,7 +2295,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m data.importer",
         description="Import planners' project data (CSV in UTF-8 or GBK, XLSX, GeoJSON) into the store. "
-        "One line per problem; exit 1 if any row is invalid (nothing is written then).",
+        "One line per problem; exit 1 if any row is invalid (nothing is written then, unless "
+        "--skip-invalid). The administrator's tool: it writes with the server's own "
+        "SHAOYANG_EDIT_PASSWORD and honours SHAOYANG_READ_ONLY.",
     )
     parser.add_argument("file", type=Path)
     parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")

@@ -75,3 +75,30 @@ def test_the_second_save_of_the_same_field_shows_a_conflict(server, browser):
     finally:
         first_context.close()
         second_context.close()
+
+
+def test_hostile_xlsx_uploads_are_read_within_bounds_or_refused(server, browser, tmp_path):
+    """The 1.6 KB file that declares A1:XFD50005 (once 7 GB in the server) reads as its one
+    data row; the shared-string bomb is refused with a message. The server stays up."""
+    from tests.data import hostile_files
+
+    url, _store = server
+    bomb = tmp_path / "bomb.xlsx"
+    bomb.write_bytes(hostile_files.xlsx_dimension_bomb())
+    strings = tmp_path / "strings.xlsx"
+    strings.write_bytes(hostile_files.xlsx_shared_strings_bomb())
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(f"{url}/?lang=en")
+        uploader = page.locator("[data-testid='stFileUploader'] input[type='file']")
+        uploader.set_input_files(str(bomb))
+        expect(page.get_by_text("1 data rows", exact=False).first).to_be_visible()
+        uploader.set_input_files(str(strings))
+        # The message itself is in the problems table (a canvas grid); its heading is text.
+        expect(page.get_by_text("1 problem(s) found").first).to_be_visible()
+        expect(page.get_by_text("data rows", exact=False)).to_have_count(0)
+        page.get_by_role("tab", name="My projects").click()  # the server still answers
+    finally:
+        context.close()

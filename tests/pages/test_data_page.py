@@ -187,6 +187,7 @@ def test_read_only_mode_disables_every_write(env, monkeypatch):
     assert not at.exception
     assert any("read-only" in i.value for i in at.info)
     assert at.button(key="data_import").disabled
+    assert not (env / "store.sqlite3").exists()  # read-only never creates the store
 
 
 def test_edit_password(env, monkeypatch):
