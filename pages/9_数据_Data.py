@@ -352,9 +352,18 @@ def import_tab(gate: tuple) -> None:
                 )
                 if header:
                     mapping[header] = spec.name if header not in mapping else mapping[header]
-        plan = importer.validate(
-            table, mapping=mapping, datum=datum, existing=store.existing(), source=filename
-        )
+        # Validated once per file, mapping, datum and store revision: the reruns every click
+        # makes reuse the plan (a 50,000-row file takes seconds to check).
+        revision = (store.change_log(limit=1) or [{"id": 0}])[0]["id"]
+        plan_key = (digest, filename, tuple(sorted(mapping.items())), datum, revision)
+        cached = st.session_state.get("data_plan")
+        if cached is not None and cached[0] == plan_key:
+            plan = cached[1]
+        else:
+            plan = importer.validate(
+                table, mapping=mapping, datum=datum, existing=store.existing(), source=filename
+            )
+            st.session_state.data_plan = (plan_key, plan)
 
     if plan.problems:
         st.error(t("data.problems", lang, n=len(plan.problems)))
