@@ -409,22 +409,25 @@ def import_tab(gate: tuple) -> None:
     if records is not None:
         st.caption(t("data.preview", lang))
         preview = [
-            {"row": r.row, **r.fields(), "project_id": r.project_id} for r in records.projects
+            {
+                "kind": "project",
+                "project_id": r.project_id,
+                **r.fields(),
+                "counties": ",".join(r.counties),
+                "datum": "wgs84",
+            }
+            for r in records.projects
         ]
         preview += [
-            {"row": a.row, "initiative_id": a.initiative_id, **a.fields()}
+            {"kind": "annotation", "initiative_id": a.initiative_id, **a.fields()}
             for a in records.annotations
         ]
+        rows = [r.row for r in records.projects] + [a.row for a in records.annotations]
         if len(preview) > PREVIEW_ROWS:
             st.caption(t("data.preview_first", lang, n=PREVIEW_ROWS, total=len(preview)))
-        st.dataframe(
-            export.spreadsheet_frame(
-                neutralise_cells=False, frame=pd.DataFrame(preview[:PREVIEW_ROWS])
-            ),
-            hide_index=True,
-            width="stretch",
-            key="data_preview",
-        )
+        shown = people_table(pd.DataFrame(preview[:PREVIEW_ROWS]))
+        shown.insert(0, t("data.col_row", lang), rows[:PREVIEW_ROWS])
+        st.dataframe(shown, hide_index=True, width="stretch", key="data_preview")
 
     def apply(chosen: importer.ImportPlan) -> None:
         if not store.may_write(auth):  # the button may be stale: ask again

@@ -258,3 +258,14 @@ def test_many_projects_are_paged(env):
     assert list(frame_with(at, "project name")["project name"]) == [
         f"项目{i:04d}" for i in range(page_rows, page_rows + 5)
     ]
+
+
+def test_the_preview_speaks_the_ui_language(env):
+    from components.i18n import t
+
+    at = paste(run_page("en"), GOOD)
+    preview = frame_with(at, t("data.col_row", "en"))
+    assert list(preview[t("data.col_row", "en")]) == [2, 3]
+    assert list(preview["status"]) == ["under construction", "planned"]
+    assert list(preview["counties"]) == ["Shaodong City", "Xinning County"]
+    assert list(preview["county adcodes"]) == ["430582", "430528"]
