@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from data import importer
-from data.importer import plan_import
+from data.importer import plan_import, sandbox
 from tests.data import hostile_files
 
 
@@ -102,25 +102,31 @@ def test_plain_gbk_and_utf8_files_still_read():
 
 
 def test_a_parse_over_time_is_stopped_with_a_message(monkeypatch):
-    monkeypatch.setattr(importer, "PARSE_SECONDS", 0.001)
-    monkeypatch.setattr(importer, "_PARSED", importer.OrderedDict())
+    monkeypatch.setattr(sandbox, "PARSE_SECONDS", 0.001)
+    monkeypatch.setattr(sandbox, "_PARSED", sandbox.OrderedDict())
     with pytest.raises(importer.FileProblem) as caught:
         importer.read_table_isolated("项目名称,县市区\n甲,邵东\n".encode(), "slow.csv")
     assert caught.value.problem.code == "too_slow"
 
 
 def test_a_parse_out_of_memory_is_stopped_with_a_message(monkeypatch):
-    # Too little address space even to start: the child dies, the app gets a message.
-    monkeypatch.setattr(importer, "PARSE_MEMORY_BYTES", 64 * 1024 * 1024)
-    monkeypatch.setattr(importer, "_PARSED", importer.OrderedDict())
+    # 6 million two-letter cells (18 MB) need several hundred MB as Python strings.
+    monkeypatch.setattr(sandbox, "PARSE_MEMORY_BYTES", 200 * 1024 * 1024)
+    monkeypatch.setattr(sandbox, "_PARSED", sandbox.OrderedDict())
+    header = ",".join(f"c{i}" for i in range(150)) + "\n"
+    content = header + (",".join(["ab"] * 150) + "\n") * 40_000
     with pytest.raises(importer.FileProblem) as caught:
-        importer.read_table_isolated("项目名称,县市区\n甲,邵东\n".encode(), "big.csv")
+        importer.read_table_isolated(content.encode(), "big.csv")
     assert caught.value.problem.code == "too_complex"
-    assert "64 MB" in caught.value.problem.en
+    assert "200 MB" in caught.value.problem.en
+    # Within the real limit the same file reads: it was the limit, not the file, that stopped it.
+    monkeypatch.setattr(sandbox, "PARSE_MEMORY_BYTES", 1024 * 1024 * 1024)
+    sandbox._PARSED.clear()
+    assert len(importer.read_table_isolated(content.encode(), "big.csv").rows) == 40_000
 
 
 def test_the_parsed_file_is_remembered_by_its_hash(monkeypatch):
-    monkeypatch.setattr(importer, "_PARSED", importer.OrderedDict())
+    monkeypatch.setattr(sandbox, "_PARSED", sandbox.OrderedDict())
     content = "项目名称,县市区\n甲,邵东\n".encode()
     first = importer.read_table_isolated(content, "a.csv")
 
