@@ -554,6 +554,84 @@ STRINGS.update(
         },
         "data.export_geojson": {"zh": "下载 GeoJSON", "en": "Download GeoJSON"},
         "data.export_empty": {"zh": "暂无可导出的数据。", "en": "Nothing to export yet."},
+        # ---- data page: bounded imports, conflicts, the write gate, partial imports
+        "data.not_allowed": {
+            "zh": "没有修改权限：请先输入编辑密码解锁（或本站为只读）。未做任何修改。",
+            "en": "Not allowed to edit: unlock with the edit password first (or the site is "
+            "read-only). Nothing was changed.",
+        },
+        "data.store_unavailable": {
+            "zh": "暂时无法读取项目数据库（数据库未运行或文件已损坏），请稍后再试或联系管理员。地图和报告不受影响。",
+            "en": "The project database cannot be read right now (not running, or its file is "
+            "damaged). Try again later or tell the administrator. The map and the report still work.",
+        },
+        "data.page_number": {
+            "zh": "页码（共 {pages} 页，{total} 条）",
+            "en": "Page (of {pages}; {total} rows)",
+        },
+        "data.unlock": {"zh": "解锁编辑", "en": "Unlock editing"},
+        "data.lock": {"zh": "锁定", "en": "Lock"},
+        "data.unlocked_as": {
+            "zh": "已解锁编辑（会话 {session}），修改记录在以下名字下：",
+            "en": "Editing unlocked (session {session}); changes are recorded under this name:",
+        },
+        "data.locked_out": {
+            "zh": "密码错误次数过多，请约 {minutes} 分钟后再试。",
+            "en": "Too many wrong passwords; try again in about {minutes} minutes.",
+        },
+        "data.changed_meanwhile": {
+            "zh": "你打开这条记录之后，别人修改并保存了它。你仍可保存：改的字段不同会合并，同一字段会提示冲突。"
+            "也可以重新载入最新内容。",
+            "en": "Someone saved this record after you opened it. You can still save: changes to "
+            "other fields are merged, the same field is reported as a conflict. Or reload the latest.",
+        },
+        "data.reload": {"zh": "重新载入最新内容", "en": "Reload the latest"},
+        "data.edit_conflict": {
+            "zh": "保存冲突：在你打开之后，别人修改了同样的字段。你的修改未保存；请对照下表，重新载入后再改。",
+            "en": "Conflict: someone changed the same fields after you opened the record. Your "
+            "changes were not saved; compare below, reload, and edit again.",
+        },
+        "data.col_field": {"zh": "字段", "en": "Field"},
+        "data.col_seen": {"zh": "你打开时", "en": "When you opened it"},
+        "data.col_now": {"zh": "现在（别人保存的）", "en": "Now (saved by someone else)"},
+        "data.col_yours": {"zh": "你的修改（未保存）", "en": "Yours (not saved)"},
+        "data.field.updated_by": {"zh": "最后修改人", "en": "Last changed by"},
+        "data.empty_value": {"zh": "（空）", "en": "(empty)"},
+        "data.partial_offer": {
+            "zh": "可以先导入没有问题的 {valid} 条，跳过有问题的 {skipped} 行（在一次事务中完成）；"
+            "跳过的行可下载为 CSV，问题写在每行前面，改好后再导入。",
+            "en": "You can import the {valid} rows without problems and skip the {skipped} rows "
+            "with problems (in one transaction); the skipped rows download as a CSV with each "
+            "row's problems in front, to fix and import again.",
+        },
+        "data.import_partial": {
+            "zh": "导入 {valid} 条，跳过 {skipped} 行",
+            "en": "Import {valid}, skip {skipped} rows",
+        },
+        "data.imported_partial": {
+            "zh": "已导入：新增 {added}，更新 {updated}，未变 {unchanged}；跳过有问题的 {skipped} 行。",
+            "en": "Imported: {added} added, {updated} updated, {unchanged} unchanged; {skipped} "
+            "rows with problems skipped.",
+        },
+        "data.skipped_csv": {
+            "zh": "下载有问题的行（CSV，含问题说明）",
+            "en": "Download the rows with problems (CSV, with the messages)",
+        },
+        "data.preview_first": {
+            "zh": "只显示前 {n} 条（共 {total} 条）。",
+            "en": "Showing the first {n} of {total}.",
+        },
+        "data.export_prepare": {"zh": "生成导出文件", "en": "Prepare the export files"},
+        "data.export_ready": {
+            "zh": "已生成 {n} 条的导出文件（表头和取值为当前界面语言，代码在旁边一列）。",
+            "en": "Export of {n} rows ready (headings and values in this language, codes in the "
+            "column beside).",
+        },
+        "balance.investment_missing": {
+            "zh": "{n} 个县市区在“我的数据”中没有投资额（{names}）：无数据不是零，它们不计入指数和洛伦兹曲线。",
+            "en": "{n} counties have no stated investment in my data ({names}): no data is not "
+            "zero, so they are left out of the indices and the Lorenz curve.",
+        },
     }
 )
 

@@ -1,4 +1,4 @@
-"""Tables out: CSV (UTF-8 with BOM, for Excel), XLSX (with a column-dictionary sheet), GeoJSON.
+"""Tables out: CSV (UTF-8 with BOM, for Excel, text cells quoted), XLSX (with a column-dictionary sheet), GeoJSON.
 
 Every function takes a pandas DataFrame and, for the dictionary, a sequence of :class:`Column`,
 so any page can export any table (user projects here, report initiatives in the explorer).
@@ -11,6 +11,7 @@ data for GIS software, not a spreadsheet.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -89,7 +90,11 @@ def spreadsheet_frame(frame: pd.DataFrame, *, neutralise_cells: bool = True) -> 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV in UTF-8 with a BOM (so Excel opens Chinese text correctly), formulas neutralised."""
-    text = spreadsheet_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    # Every text cell is quoted: opened with ";" or a tab as the separator, a cell such as
+    # x;=5+5 stays one cell instead of becoming x and a formula.
+    text = spreadsheet_frame(frame).to_csv(
+        index=False, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC
+    )
     return "\ufeff".encode() + text.encode("utf-8")
 
 
@@ -284,3 +289,97 @@ USER_DATA_COLUMNS: tuple[Column, ...] = (
     Column("updated_at", "最后修改时间", "last changed", "UTC", "UTC"),
     Column("updated_by", "最后修改人", "last changed by"),
 )
+
+
+# ---- the user-data export in a person's language
+
+KIND_LABELS = {
+    "project": ("自己的项目", "my project"),
+    "annotation": ("报告条目补充", "report item"),
+}
+PRECISION_LABELS = {
+    "site": ("具体地点", "site"),
+    "town": ("乡镇", "town"),
+    "county": ("县级", "county"),
+    "citywide": ("全市", "city-wide"),
+}
+STATUS_LABELS = {
+    "planned": ("谋划", "planned"),
+    "under_construction": ("在建", "under construction"),
+    "completed": ("建成", "completed"),
+}
+# Shown under these headings (both re-import to the same field); the amount heading carries
+# its unit so a bare number re-imports as 亿元.
+_HEADING_OVERRIDES = {
+    "kind": ("记录类型", "record kind"),  # 类型 alone would read back as the category
+    "counties": ("县市区", "counties"),
+    "investment_yi": ("总投资(亿元)", "total investment (100 million CNY)"),
+}
+# Columns whose values are codes: shown as words, with the codes beside them.
+_CODED = ("kind", "counties", "precision", "category", "status")
+
+
+def _coded_label(name: str, code: Any, lang: str, county_names: dict[str, dict[str, str]]) -> Any:
+    from data.importer import CATEGORY_ZH
+
+    i = 0 if lang == "zh" else 1
+    if name == "counties" and not (isinstance(code, str) and code.strip(",")):
+        return PRECISION_LABELS["citywide"][i]  # no county: city-wide (and re-imports as such)
+    if code is None or (isinstance(code, float) and math.isnan(code)) or code == "":
+        return None
+    if name == "counties":
+        codes = [c for c in str(code).split(",") if c]
+        words = [county_names.get(c, {}).get(lang, c) for c in codes]
+        return ("、" if lang == "zh" else ", ").join(words)
+    if name == "category":
+        return CATEGORY_ZH.get(code, code) if lang == "zh" else str(code).replace("_", " ")
+    table = {"kind": KIND_LABELS, "precision": PRECISION_LABELS, "status": STATUS_LABELS}[name]
+    return table.get(code, (code, code))[i]
+
+
+def _headings(col: Column, lang: str) -> tuple[Column, Column | None]:
+    """The column of words for `col` in `lang`, and the column of its codes (if coded)."""
+    zh, en = _HEADING_OVERRIDES.get(col.name, (col.label_zh, col.label_en))
+    shown = Column(
+        zh if lang == "zh" else en, zh, en, col.description_zh, col.description_en, col.unit
+    )
+    if col.name not in _CODED:
+        return shown, None
+    if col.name == "counties":  # its own labels already say 代码 / adcodes
+        code_zh, code_en = col.label_zh, col.label_en
+    else:
+        code_zh, code_en = f"{col.label_zh}代码", f"{col.label_en} code"
+    return shown, Column(
+        code_zh if lang == "zh" else code_en,
+        code_zh,
+        code_en,
+        "机器可读的代码（前一列的内容）；再导入时不使用",
+        "the machine-readable code of the column before; not read on re-import",
+    )
+
+
+def user_data_columns(lang: str) -> list[Column]:
+    """The dictionary of :func:`user_data_for_people`'s columns (names are the headings)."""
+    out: list[Column] = []
+    for col in USER_DATA_COLUMNS:
+        shown, code = _headings(col, lang)
+        out += [shown] if code is None else [shown, code]
+    return out
+
+
+def user_data_for_people(
+    frame: pd.DataFrame, lang: str, county_names: dict[str, dict[str, str]]
+) -> pd.DataFrame:
+    """The store's export frame (codes) with headings and values in `lang`: 在建, 邵东市, 基础设施
+    for under_construction, 430582, infrastructure — each code kept in a column right after its
+    words. Re-imports like the coded export (the code columns are not read)."""
+    data: dict[str, list[Any]] = {}
+    for col in USER_DATA_COLUMNS:
+        values = list(frame[col.name]) if col.name in frame.columns else [None] * len(frame)
+        shown, code = _headings(col, lang)
+        if code is None:
+            data[shown.name] = values
+        else:
+            data[shown.name] = [_coded_label(col.name, v, lang, county_names) for v in values]
+            data[code.name] = values
+    return pd.DataFrame(data)

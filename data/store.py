@@ -19,9 +19,14 @@ Environment: ``SHAOYANG_DATA_DIR``, ``DATABASE_URL``, ``SHAOYANG_READ_ONLY=1``,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
+import logging
 import os
+import random
 import secrets
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -93,6 +98,18 @@ class StoreError(Exception):
 
 class ReadOnlyError(StoreError):
     """The store is in read-only mode (SHAOYANG_READ_ONLY)."""
+
+
+class NotAllowedError(StoreError):
+    """A write without the edit password's unlock token (SHAOYANG_EDIT_PASSWORD is set)."""
+
+
+class StoreUnavailableError(StoreError):
+    """The database cannot be reached or read (server down, file damaged). The message names
+    no host, port or path; the log has the detail."""
+
+    def __init__(self, message: str = "the database is unavailable") -> None:
+        super().__init__(message)
 
 
 class ConflictError(StoreError):
@@ -395,6 +412,79 @@ class ImportResult:
 # --------------------------------------------------------------------------- the store
 
 
+LOG = logging.getLogger("shaoyang.store")
+
+
+class PasswordGate:
+    """Unlocks writing for whoever gives the edit password, at a guessing pace of a few tries an
+    hour: every wrong guess waits FAILURE_DELAY_S, and after MAX_FAILURES wrong guesses within
+    WINDOW_S from one client (or MAX_FAILURES_ALL from everyone, so new sessions do not reset
+    the count) unlocking is refused for LOCKOUT_S. Failures are logged, never the guess.
+
+    A successful unlock returns a random token; every write checks it. Tokens live in this
+    process (a browser session stays on one app process).
+    """
+
+    MAX_FAILURES = 5
+    MAX_FAILURES_ALL = 30
+    WINDOW_S = 15 * 60
+    LOCKOUT_S = 15 * 60
+    FAILURE_DELAY_S = 1.0
+
+    def __init__(self, password: str | None) -> None:
+        self._password = password or ""
+        self._lock = threading.Lock()
+        self._failures: dict[str, list[float]] = {}
+        self._tokens: set[str] = set()
+        self._clock = time.monotonic
+        self._sleep = time.sleep
+
+    def _recent(self, client: str | None, now: float) -> list[float]:
+        if client is None:
+            times = [t for ts in self._failures.values() for t in ts]
+        else:
+            times = self._failures.get(client, [])
+        return [t for t in times if now - t < self.WINDOW_S]
+
+    def wait_seconds(self, client: str) -> float:
+        """How long `client` must wait before the next try (0 if it may try now)."""
+        now = self._clock()
+        with self._lock:
+            waits = []
+            for who, limit in ((client, self.MAX_FAILURES), (None, self.MAX_FAILURES_ALL)):
+                recent = sorted(self._recent(who, now))
+                if len(recent) >= limit:
+                    waits.append(recent[-limit] + self.LOCKOUT_S - now)
+            return max([0.0, *waits])
+
+    def unlock(self, given: str | None, client: str) -> str | None:
+        """A write token if `given` is the password and `client` is not locked out; else None."""
+        if not self._password:
+            return "open"
+        if self.wait_seconds(client) > 0:
+            LOG.warning("edit password: client %s is locked out; attempt refused", client)
+            return None
+        if hmac.compare_digest((given or "").encode(), self._password.encode()):
+            token = secrets.token_urlsafe(24)
+            with self._lock:
+                self._tokens.add(token)
+                self._failures.pop(client, None)
+            return token
+        now = self._clock()
+        with self._lock:
+            self._failures.setdefault(client, []).append(now)
+            count = len(self._recent(client, now))
+        LOG.warning("edit password: wrong password from client %s (%d in 15 min)", client, count)
+        self._sleep(self.FAILURE_DELAY_S)
+        return None
+
+    def token_valid(self, token: str | None) -> bool:
+        if not self._password:
+            return True
+        with self._lock:
+            return token is not None and token in self._tokens
+
+
 class ProjectStore:
     """The repository API over one database. Safe to share between threads and sessions."""
 
@@ -412,14 +502,26 @@ class ProjectStore:
         self._password = (
             os.environ.get("SHAOYANG_EDIT_PASSWORD") if edit_password is None else edit_password
         )
-        self.engine = _create_engine(self.url)
+        self._gate = PasswordGate(self._password)
+        try:
+            self.engine = _create_engine(self.url, read_only=self.read_only)
+            if self.read_only and not _has_schema(self.engine):
+                # Read-only never creates a store: with none yet, it reads as an empty one.
+                self.engine.dispose()
+                self.engine = _create_engine("sqlite://", read_only=False)
+                _create_schema(self.engine)
+            elif not self.read_only:
+                _create_schema(self.engine)
+        except (OperationalError, sa.exc.DatabaseError, OSError) as exc:
+            LOG.error("store at %s unavailable: %s", _redacted(self.url), exc)
+            raise StoreUnavailableError() from exc
         self.backend = self.engine.dialect.name
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
-        _create_schema(self.engine)
-        self.postgis = postgis.enable(self.engine)  # False unless the server has PostGIS
+        # False unless the server has PostGIS; a read-only store creates nothing.
+        self.postgis = not self.read_only and postgis.enable(self.engine)
 
     # ---- settings
 
@@ -428,18 +530,38 @@ class ProjectStore:
         return bool(self._password)
 
     def check_password(self, given: str | None) -> bool:
-        """True if no password is set, or `given` is it (compared in constant time)."""
+        """True if no password is set, or `given` is it (compared in constant time). For
+        administrators' tools; sessions use :meth:`unlock`, which limits guessing."""
         if not self._password:
             return True
         return hmac.compare_digest((given or "").encode(), self._password.encode())
 
+    def unlock(self, given: str | None, client: str) -> str | None:
+        """A token for the write methods' ``auth`` if `given` is the edit password (see
+        :class:`PasswordGate`); None if wrong or `client` is locked out."""
+        return self._gate.unlock(given, client)
+
+    def unlock_wait(self, client: str) -> float:
+        """Seconds `client` must wait before trying the password again."""
+        return self._gate.wait_seconds(client)
+
+    def may_write(self, auth: str | None) -> bool:
+        """Whether a write with this token would be allowed now."""
+        return not self.read_only and self._gate.token_valid(auth)
+
     def close(self) -> None:
         self.engine.dispose()
 
-    @contextmanager
-    def _writing(self) -> Iterator[Session]:
+    def _check_write(self, auth: str | None) -> None:
+        """The right to write, checked on every write (never left to a disabled button)."""
         if self.read_only:
             raise ReadOnlyError("the store is read-only (SHAOYANG_READ_ONLY)")
+        if self._password and not self._gate.token_valid(auth):
+            raise NotAllowedError("editing needs the edit password; unlock first")
+
+    @contextmanager
+    def _writing(self, auth: str | None = None) -> Iterator[Session]:
+        self._check_write(auth)
         with self._write() as session:
             try:
                 with session.begin():
@@ -464,10 +586,27 @@ class ProjectStore:
             row = session.get(Project, project_id)
             return _project_dict(row) if row else None
 
-    def list_projects(self, *, include_deleted: bool = False) -> list[dict[str, Any]]:
+    def count_projects(self) -> int:
+        """How many live projects the store holds."""
+        query = sa.select(sa.func.count()).select_from(Project).where(Project.deleted == sa.false())
+        with self._read() as session:
+            return int(session.scalar(query) or 0)
+
+    def list_projects(
+        self,
+        *,
+        include_deleted: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Projects in the order they were added; `offset`/`limit` read one page of them."""
         query = sa.select(Project).order_by(Project.created_at, Project.id)
         if not include_deleted:
             query = query.where(Project.deleted == sa.false())
+        if offset:
+            query = query.offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
         with self._read() as session:
             return [_project_dict(row) for row in session.scalars(query)]
 
@@ -488,7 +627,13 @@ class ProjectStore:
 
     def change_log(self, limit: int = 200) -> list[dict[str, Any]]:
         """The latest change sets, newest first."""
-        query = sa.select(ChangeSet).order_by(ChangeSet.id.desc()).limit(limit)
+        # Counted in SQL: an import of 50,000 rows is one change set with 50,000 changes.
+        records = (
+            sa.select(sa.func.count(Change.id))
+            .where(Change.change_set_id == ChangeSet.id)
+            .scalar_subquery()
+        )
+        query = sa.select(ChangeSet, records).order_by(ChangeSet.id.desc()).limit(limit)
         with self._read() as session:
             return [
                 {
@@ -497,29 +642,41 @@ class ProjectStore:
                     "actor": cs.actor,
                     "action": cs.action,
                     "summary": cs.summary,
-                    "records": len(cs.changes),
+                    "records": int(count),
                     "undoes": cs.undoes_id,
                     "undone_by": cs.undone_by_id,
                 }
-                for cs in session.scalars(query)
+                for cs, count in session.execute(query)
             ]
 
-    def changes(self, change_set_id: int) -> list[dict[str, Any]]:
-        """What one change set did, record by record (states before and after)."""
+    def changes(
+        self, change_set_id: int, *, offset: int = 0, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """What one change set did, record by record (states before and after); `offset` and
+        `limit` read one page of them."""
+        query = (
+            sa.select(Change)
+            .where(Change.change_set_id == change_set_id)
+            .order_by(Change.id)
+            .offset(offset)
+        )
+        if limit is not None:
+            query = query.limit(limit)
         with self._read() as session:
-            cs = session.get(ChangeSet, change_set_id)
-            if cs is None:
+            if session.get(ChangeSet, change_set_id) is None:
                 raise NotFoundError(f"no change set #{change_set_id}")
             return [
                 {"entity": c.entity, "entity_id": c.entity_id, "before": c.before, "after": c.after}
-                for c in cs.changes
+                for c in session.scalars(query)
             ]
 
     # ---- writing: projects
 
-    def add_project(self, record: importer.ProjectRecord, *, actor: str) -> dict[str, Any]:
+    def add_project(
+        self, record: importer.ProjectRecord, *, actor: str, auth: str | None = None
+    ) -> dict[str, Any]:
         """Store one validated record (see importer.validate) as a new project."""
-        with self._writing() as session:
+        with self._writing(auth) as session:
             cs = _change_set(session, actor, "add", f"add {record.name_zh}")
             row = _insert_project(session, record, actor)
             _record(session, cs, "project", row.id, None, _project_state(row))
@@ -533,11 +690,12 @@ class ProjectStore:
         actor: str,
         base: Mapping[str, Any] | None = None,
         expected_version: int | None = None,
+        auth: str | None = None,
     ) -> dict[str, Any]:
         """Change some fields of a project. `base` = the values the editor saw for those fields;
         `expected_version` = the version it saw. Either guards against overwriting a concurrent edit."""
         values = _normalise_patch(patch, EDITABLE_PROJECT_FIELDS)
-        with self._writing() as session:
+        with self._writing(auth) as session:
             row = session.get(Project, project_id, with_for_update=True)
             if row is None or row.deleted:
                 raise NotFoundError(f"no project {project_id}")
@@ -572,10 +730,15 @@ class ProjectStore:
         return self.get_project(project_id)  # type: ignore[return-value]
 
     def delete_project(
-        self, project_id: str, *, actor: str, expected_version: int | None = None
+        self,
+        project_id: str,
+        *,
+        actor: str,
+        expected_version: int | None = None,
+        auth: str | None = None,
     ) -> None:
         """Remove a project from every view (kept in the change log, so it can be undone)."""
-        with self._writing() as session:
+        with self._writing(auth) as session:
             row = session.get(Project, project_id, with_for_update=True)
             if row is None or row.deleted:
                 raise NotFoundError(f"no project {project_id}")
@@ -599,13 +762,14 @@ class ProjectStore:
         actor: str,
         base: Mapping[str, Any] | None = None,
         expected_version: int | None = None,
+        auth: str | None = None,
     ) -> dict[str, Any] | None:
         """Set status, investment, dates, unit or note of a report initiative (the report itself
         is never changed)."""
         if initiative_id not in importer.report_initiatives():
             raise NotFoundError(f"the report has no initiative {initiative_id}")
         values = _normalise_patch(patch, ANNOTATION_FIELDS)
-        with self._writing() as session:
+        with self._writing(auth) as session:
             row = _annotation_for_update(session, initiative_id, actor)
             if expected_version is not None and row.version != expected_version:
                 raise ConflictError(
@@ -639,15 +803,40 @@ class ProjectStore:
 
     # ---- import
 
-    def apply_import(self, plan: ImportPlan, *, actor: str, dry_run: bool = False) -> ImportResult:
+    def apply_import(
+        self,
+        plan: ImportPlan,
+        *,
+        actor: str,
+        dry_run: bool = False,
+        auth: str | None = None,
+    ) -> ImportResult:
         """Store every record of a valid plan in one transaction: all of them, or none.
 
         A dry run does the same work (duplicates caught by the database included) and rolls back.
+        Rows are locked in a stable order (project ids, then initiative ids, sorted), so two
+        imports touching the same rows queue instead of deadlocking; should the database still
+        abort one (deadlock, serialization failure, SQLite busy), it is retried a few times.
         """
         if not plan.ok:
             raise ValueError("the plan has problems; fix the file first")
-        if self.read_only and not dry_run:
-            raise ReadOnlyError("the store is read-only (SHAOYANG_READ_ONLY)")
+        if not dry_run:
+            self._check_write(auth)
+        for attempt in range(RETRIES):
+            try:
+                return self._apply_import_once(plan, actor=actor, dry_run=dry_run)
+            except OperationalError as exc:
+                if not _retryable(exc) or attempt == RETRIES - 1:
+                    if _retryable(exc):
+                        raise ConflictError(
+                            "the database was busy with another import of the same items; "
+                            "nothing was imported, try again"
+                        ) from exc
+                    raise
+                time.sleep(0.05 * (attempt + 1) + random.random() * 0.05)  # noqa: S311
+        raise AssertionError("unreachable")
+
+    def _apply_import_once(self, plan: ImportPlan, *, actor: str, dry_run: bool) -> ImportResult:
         added = updated = unchanged = 0
         result_id: int | None = None
         session = self._write()
@@ -655,6 +844,8 @@ class ProjectStore:
             session.begin()
             cs = _change_set(session, actor, "import", "")
             locked = _lock_projects(session, [r.project_id for r in plan.projects if r.project_id])
+            for initiative_id in sorted({note.initiative_id for note in plan.annotations}):
+                _annotation_for_update(session, initiative_id, actor)
             for record in plan.projects:
                 if record.project_id is None:
                     row = _insert_project(session, record, actor)
@@ -715,13 +906,13 @@ class ProjectStore:
 
     # ---- undo
 
-    def undo(self, change_set_id: int, *, actor: str) -> int:
+    def undo(self, change_set_id: int, *, actor: str, auth: str | None = None) -> int:
         """Put every record a change set touched back as it was; returns the new change set's id.
 
         Refused (ConflictError) if a later change touched the same records: undo that one first.
         Undoing an undo redoes the original change.
         """
-        with self._writing() as session:
+        with self._writing(auth) as session:
             cs = session.get(ChangeSet, change_set_id, with_for_update=True)
             if cs is None:
                 raise NotFoundError(f"no change set #{change_set_id}")
@@ -735,6 +926,8 @@ class ProjectStore:
             locked = _lock_projects(
                 session, [c.entity_id for c in changes if c.entity == "project"]
             )
+            for initiative_id in sorted({c.entity_id for c in changes if c.entity != "project"}):
+                _annotation_for_update(session, initiative_id, actor)
             for change in changes:
                 if change.entity == "project":
                     row = locked.get(change.entity_id)
@@ -770,8 +963,11 @@ class ProjectStore:
             session.flush()
             return undo_cs.id
 
-    def undo_last(self, *, actor: str, by: str | None = None) -> int | None:
+    def undo_last(
+        self, *, actor: str, by: str | None = None, auth: str | None = None
+    ) -> int | None:
         """Undo the latest change set that is not an undo and not undone (only `by`'s, if given)."""
+        self._check_write(auth)
         query = (
             sa.select(ChangeSet.id)
             .where(ChangeSet.action != "undo", ChangeSet.undone_by_id.is_(None))
@@ -782,13 +978,14 @@ class ProjectStore:
             query = query.where(ChangeSet.actor == by)
         with self._read() as session:
             last = session.scalar(query)
-        return None if last is None else self.undo(last, actor=actor)
+        return None if last is None else self.undo(last, actor=actor, auth=auth)
 
     # ---- frames for pages and exports
 
-    def projects_frame(self) -> pd.DataFrame:
-        """Live user projects, one row each, in the export column order (amounts as float 亿元)."""
-        rows = self.list_projects()
+    def projects_frame(self, *, offset: int = 0, limit: int | None = None) -> pd.DataFrame:
+        """Live user projects, one row each, in the export column order (amounts as float 亿元);
+        `offset`/`limit` for one page of them."""
+        rows = self.list_projects(offset=offset, limit=limit)
         frame = pd.DataFrame(rows, columns=PROJECT_FRAME_COLUMNS)
         frame["counties"] = frame["counties"].map(
             lambda c: ",".join(c) if isinstance(c, list | tuple) else c
@@ -828,6 +1025,45 @@ class ProjectStore:
         if not frames:
             return pd.DataFrame(columns=columns)
         return pd.concat(frames, ignore_index=True)
+
+
+def _database_errors_as_store_errors(method):
+    """A database that is down or damaged surfaces as StoreUnavailableError (no host, port or
+    path in its message; the detail goes to the log), a busy one as ConflictError."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except IntegrityError:
+            raise
+        except sa.exc.DBAPIError as exc:
+            if isinstance(exc, OperationalError) and _retryable(exc):
+                raise ConflictError("the database is busy; nothing was changed, try again") from exc
+            LOG.error("store at %s failed in %s: %s", _redacted(self.url), method.__name__, exc)
+            raise StoreUnavailableError() from exc
+
+    return guarded
+
+
+for _name in (
+    "existing",
+    "get_project",
+    "count_projects",
+    "list_projects",
+    "get_annotation",
+    "list_annotations",
+    "change_log",
+    "changes",
+    "add_project",
+    "update_project",
+    "delete_project",
+    "annotate",
+    "apply_import",
+    "undo",
+    "undo_last",
+):
+    setattr(ProjectStore, _name, _database_errors_as_store_errors(getattr(ProjectStore, _name)))
 
 
 PROJECT_FRAME_COLUMNS = ("project_id", *PROJECT_FIELDS, "version", "updated_at", "updated_by")
@@ -915,6 +1151,19 @@ def merge_annotations(
 # --------------------------------------------------------------------------- helpers
 
 
+RETRIES = 4
+# PostgreSQL's deadlock_detected and serialization_failure; SQLite's busy/locked.
+_RETRY_SQLSTATES = ("40P01", "40001")
+
+
+def _retryable(exc: OperationalError) -> bool:
+    """Whether the database aborted a transaction only because of a concurrent one."""
+    origin = exc.orig
+    if getattr(origin, "sqlstate", None) in _RETRY_SQLSTATES:
+        return True
+    return "database is locked" in str(origin) or "database is busy" in str(origin)
+
+
 def _split(counties: str | None) -> list[str]:
     return [c for c in (counties or "").split(",") if c]
 
@@ -988,7 +1237,7 @@ def _insert_project(session: Session, record: importer.ProjectRecord, actor: str
 def _lock_projects(session: Session, ids: list[str]) -> dict[str, Project]:
     """The projects with these ids, loaded and locked (FOR UPDATE) in chunks of 500."""
     rows: dict[str, Project] = {}
-    unique = list(dict.fromkeys(ids))
+    unique = sorted(set(ids))  # one order for every writer: no lock cycles between them
     for start in range(0, len(unique), 500):
         query = (
             sa.select(Project).where(Project.id.in_(unique[start : start + 500])).with_for_update()
@@ -1026,12 +1275,34 @@ def _later_change(session: Session, change: Change, after_id: int) -> int | None
     )
 
 
-def _create_engine(url: str) -> sa.Engine:
+def _redacted(url: str) -> str:
+    """A database URL without its password, for the log."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "(unparsable URL)"
+
+
+def _has_schema(engine: sa.Engine) -> bool:
+    """Whether the store's tables exist (a missing SQLite file counts as none, uncreated)."""
+    if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        if path and path != ":memory:" and not Path(path).exists():
+            return False
+    return sa.inspect(engine).has_table(Project.__tablename__)
+
+
+def _create_engine(url: str, *, read_only: bool = False) -> sa.Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
+        if path and path != ":memory:" and not read_only:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # An in-memory database (read-only mode with no store yet) is one shared connection;
+        # otherwise each thread would get its own, empty one.
+        pool = {"poolclass": sa.pool.StaticPool} if url == "sqlite://" else {}
+        engine = sa.create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):

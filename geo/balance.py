@@ -475,10 +475,11 @@ class LorenzCurve:
 def lorenz_curve(table: pd.DataFrame, column: str = "initiatives") -> LorenzCurve:
     """The Lorenz curve of `column` against population, counties sorted by `column` per resident.
 
-    Counties with unknown population are left out and listed; shares are of the counties used.
+    Counties with unknown population or an unknown `column` (no stated investment) are left
+    out and listed; shares are of the counties used.
     """
     counties = county_rows(table)
-    used = counties[counties["population"].notna()]
+    used = counties[counties["population"].notna() & counties[column].notna()]
     left_out = tuple(sorted(set(counties.index) - set(used.index)))
     per_resident = used[column] / used["population"]
     order = per_resident.sort_values(kind="stable").index

@@ -49,8 +49,9 @@ def with_amount(
 
     ``investment`` None: the amount is the initiative count (``counting`` says which one).
     Otherwise it is {adcode: 亿元} (``CITYWIDE`` for the city-wide row); a county with no stated
-    amount gets 0 — the sum of what was stated there — and the measure says so in its label.
-    Shares are of the 12 counties; rates are NaN where population or area is unknown.
+    amount is unknown (NaN), not 0, so the indices leave it out as they leave out an unknown
+    population (:func:`no_stated_amount` lists them). Shares are of the counties with an amount;
+    rates are NaN where population or area is unknown.
     """
     out = table.copy()
     county = out.index != CITYWIDE
@@ -58,10 +59,12 @@ def with_amount(
         amount = out[count_column(counting)].astype(float)
     else:
         amount = pd.Series(
-            [float(investment.get(key, 0.0)) for key in out.index], index=out.index, dtype=float
+            [float(investment[key]) if key in investment else np.nan for key in out.index],
+            index=out.index,
+            dtype=float,
         )
     out["amount"] = amount
-    total = float(amount[county].sum())
+    total = float(amount[county].sum(skipna=True))
     out["share_amount"] = np.where(county, amount / total, np.nan) if total > 0 else np.nan
     out["amount_to_population"] = out["share_amount"] / out["share_population"]
     out["amount_per_100k"] = amount / out["population"] * PER_RESIDENTS
@@ -87,6 +90,12 @@ def built_route_km(
         for adcode, km in route_km.get(route_id, {}).items():
             totals[adcode] = totals.get(adcode, 0.0) + float(km)
     return totals
+
+
+def no_stated_amount(table: pd.DataFrame) -> tuple[str, ...]:
+    """Adcodes of the counties whose amount is unknown (no investment stated there), sorted."""
+    counties = table.drop(index=CITYWIDE, errors="ignore")
+    return tuple(sorted(counties.index[counties["amount"].isna()]))
 
 
 def unknown_population(table: pd.DataFrame) -> tuple[str, ...]:

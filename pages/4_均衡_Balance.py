@@ -24,6 +24,7 @@ from geo.balance_measures import (
     BASIS_COLUMNS,
     COUNTINGS,
     built_route_km,
+    no_stated_amount,
     unknown_population,
     with_amount,
 )
@@ -126,6 +127,16 @@ measured = with_amount(table, counting, investment)
 amount_zh, amount_en = balance_view.amount_labels(counting, investment is not None)
 amount_name = amount_en if lang == "en" else amount_zh
 names = balance_view.county_names(measured, lang)
+if investment is not None and (no_amount := no_stated_amount(measured)):
+    # Missing is missing: a county with no stated amount is left out of the indices, not 0.
+    st.caption(
+        t(
+            "balance.investment_missing",
+            lang,
+            n=len(no_amount),
+            names=md_escape(balance_view.join_names(no_amount, names, lang)),
+        )
+    )
 indices = balance.balance_indices(measured, BASIS_COLUMNS[basis])
 curve = balance.lorenz_curve(measured, "amount")
 

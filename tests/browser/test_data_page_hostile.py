@@ -88,7 +88,13 @@ def test_no_script_runs_anywhere_on_the_data_page(server, browser):
                 bold: document.querySelectorAll('b').length,
             })"""
         )
-        # The hostile text is there, as text: the form shows the chosen project's name.
+        # The hostile text is there, as text: the form shows the chosen project's name (waited
+        # for, since the tab's form may still be arriving from the server).
+        page.wait_for_function(
+            """() => [...document.querySelectorAll("input[type='text'], textarea")]
+                .some(e => e.value.startsWith("<script>"))""",
+            timeout=30_000,
+        )
         values = page.locator("input[type='text'], textarea").evaluate_all(
             "els => els.map(e => e.value)"
         )
@@ -98,4 +104,4 @@ def test_no_script_runs_anywhere_on_the_data_page(server, browser):
     assert injected == {"images": 0, "scripts": 0, "jsLinks": 0, "bold": 0}
     assert any(
         v.startswith("<script>") or v.startswith("<img") or "javascript:" in v for v in values
-    )
+    ), values

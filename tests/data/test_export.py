@@ -143,3 +143,52 @@ def test_user_data_dictionary_covers_the_store_export():
     from data.store import EXPORT_COLUMNS
 
     assert [c.name for c in export.USER_DATA_COLUMNS] == list(EXPORT_COLUMNS)
+
+
+def test_a_cell_after_a_semicolon_stays_text_when_opened_with_semicolons():
+    frame = pd.DataFrame({"name": ["x;=5+5", "a\t@SUM(1)"], "n": [1.5, 2]})
+    text = export.to_csv_bytes(frame).decode("utf-8-sig")
+    for separator in (";", "\t", ","):
+        for row in csv.reader(io.StringIO(text), delimiter=separator):
+            assert not any(cell.startswith(export.FORMULA_TRIGGERS) for cell in row), row
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1] == ["x;=5+5", "1.5"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_user_data_for_people_speaks_the_language_and_reimports(tmp_path, lang):
+    from data import importer
+    from data.store import ProjectStore
+
+    store = ProjectStore(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    rows = (
+        "项目名称,县市区,类别,状态,总投资,报告条目编号\n"
+        "甲,邵东市、新宁县,基础设施,在建,12.5亿元,\n"
+        "乙,全市,,,,\n"
+        ",,,建成,5亿元,shaoyong-hsr\n"
+    )
+    plan = importer.plan_import(rows.encode(), "a.csv", existing=store.existing())
+    assert plan.ok, [p.line("en") for p in plan.problems]
+    store.apply_import(plan, actor="t")
+    shown = export.user_data_for_people(store.export_frame(), lang, importer.county_names())
+    text = " ".join(str(v) for v in shown.to_numpy().ravel() if v is not None)
+    headings = list(shown.columns)
+    if lang == "zh":
+        assert {"项目名称", "县市区", "县市区代码", "状态", "状态代码", "总投资(亿元)"} <= set(
+            headings
+        )
+        assert "邵东市、新宁县" in text and "在建" in text and "基础设施" in text
+    else:
+        assert {"project name", "counties", "county adcodes", "status", "status code"} <= set(
+            headings
+        )
+        assert "Shaodong City, Xinning County" in text and "under construction" in text
+    assert "None" not in text and "cat_" not in text
+    codes = "县市区代码" if lang == "zh" else "county adcodes"
+    assert "430582,430528" in set(shown[codes])
+    assert [c.name for c in export.user_data_columns(lang)] == headings
+    again = importer.plan_import(export.to_csv_bytes(shown), "b.csv", existing=store.existing())
+    assert again.ok, [p.line("en") for p in again.problems]
+    result = store.apply_import(again, actor="t")
+    assert (result.added, result.updated, result.unchanged) == (0, 0, 3)
+    store.close()

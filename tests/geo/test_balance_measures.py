@@ -7,11 +7,12 @@ import math
 import pandas as pd
 import pytest
 
-from geo.balance import CITYWIDE, balance_indices, county_balance
+from geo.balance import CITYWIDE, balance_indices, county_balance, lorenz_curve
 from geo.balance_measures import (
     BASIS_COLUMNS,
     built_route_km,
     count_column,
+    no_stated_amount,
     unknown_population,
     with_amount,
 )
@@ -76,16 +77,26 @@ def test_unknown_population_gives_no_rate(table):
     assert unknown_population(measured) == ("430525",)
 
 
-def test_investment_replaces_the_counts(table):
+def test_investment_replaces_the_counts_and_missing_stays_missing(table):
     measured = with_amount(table, investment={"430522": 30.0, CITYWIDE: 5.0})
-    assert measured["amount"].to_dict() == {
-        "430502": 0.0,
-        "430522": 30.0,
-        "430525": 0.0,
-        CITYWIDE: 5.0,
-    }
+    assert measured.loc["430522", "amount"] == 30.0
+    assert measured.loc[CITYWIDE, "amount"] == 5.0
+    # No amount stated in 430502 and 430525: unknown, not zero.
+    assert measured.loc[["430502", "430525"], "amount"].isna().all()
+    assert no_stated_amount(measured) == ("430502", "430525")
     assert measured.loc["430522", "share_amount"] == pytest.approx(1.0)
     assert measured.loc["430522", "amount_per_100k"] == pytest.approx(10.0)
+
+
+def test_counties_without_an_amount_are_left_out_of_the_indices(table):
+    measured = with_amount(table, investment={"430502": 10.0, "430522": 30.0})
+    indices = balance_indices(measured, BASIS_COLUMNS["total"])
+    assert indices.gini.left_out == ("430525",)
+    # A zero would have made the two-county spread a three-county one with a 0 in it.
+    with_zero = with_amount(table, investment={"430502": 10.0, "430522": 30.0, "430525": 0.0})
+    assert balance_indices(with_zero, BASIS_COLUMNS["total"]).gini.value > indices.gini.value
+    curve = lorenz_curve(measured, "amount")
+    assert "430525" in curve.left_out
 
 
 def test_no_amount_anywhere_leaves_shares_unknown(table):

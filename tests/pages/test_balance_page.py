@@ -180,10 +180,15 @@ def test_weighing_by_investment_uses_the_planners_amounts(env):
     at.toggle(key="balance_investment").set_value(True).run()
     assert not at.exception
     expected = reference(FEATURES)
-    invested = pd.Series(0.0, index=expected.index)
+    # Missing is missing: counties without a stated amount are left out, not counted as 0.
+    invested = pd.Series(float("nan"), index=expected.index)
     invested["430582"], invested["430524"] = 12.5, 0.3
     expected["invested_per_100k"] = invested / expected["population"] * 100_000
     assert shown_values(at) == expected_values(expected, "invested_per_100k")
+    left_out = [c.value for c in at.caption if "没有投资额" in c.value]
+    assert (
+        len(left_out) == 1 and left_out[0].startswith("10 个县市区") and "邵东" not in left_out[0]
+    )
     # The two-county amount is named, not split.
     assert any("4.00" in c.value for c in at.caption)
     assert "投资额（亿元）" in county_table(at).columns
