@@ -72,6 +72,8 @@ st.html(PAGE_CSS)
 st.markdown(f"#### {t('app.title', lang)}")
 st.caption(t("app.subtitle", lang))
 
+sidebar.phone_search(_search, lang)
+
 # --- what the filters keep -------------------------------------------------------------------
 matched = None
 if state.filters.query:
@@ -277,4 +279,5 @@ if my_projects is not None:
 # --- the sidebar, last -----------------------------------------------------------------------
 if sidebar.draw_sidebar(county_names, search=_search) != state:
     st.rerun()  # a widget corrected its value (e.g. an option that no longer exists)
+sidebar.close_sidebar_after_pick()
 cached.settle_memory()

@@ -432,13 +432,13 @@ _STYLE_FROM_PROPERTIES = JsCode("function (feature) { return feature.properties.
 
 _TOOLTIP_STICKY = """
 function (feature, layer) {
-    layer.bindTooltip(feature.properties.tip, {sticky: true});
+    layer.bindTooltip(feature.properties.tip, {sticky: true, direction: "auto"});
 }
 """
 
 _COUNTY_EVENTS = """
 function (feature, layer) {
-    layer.bindTooltip(feature.properties.tip, {sticky: true});
+    layer.bindTooltip(feature.properties.tip, {sticky: true, direction: "auto"});
     layer.on("mouseover", function () { layer.setStyle({weight: 3, color: "#111111"}); });
     layer.on("mouseout", function () { layer.setStyle(feature.properties.style); });
 }

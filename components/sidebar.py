@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit.errors import StreamlitAPIException
 
 from components.cards import md_escape
@@ -117,9 +118,13 @@ def current_lang() -> str:
     return lang if lang in LANGS else "zh"
 
 
+PICKED_KEY = "sy_picked"  # set by a pick; the page then closes the sidebar on a phone
+
+
 def select(selection: Selection | None) -> None:
     """Open the panel of a county or an initiative (or close it with None)."""
     st.session_state[SELECTION_KEY] = selection
+    st.session_state[PICKED_KEY] = selection is not None
 
 
 def selected() -> Selection | None:
@@ -144,7 +149,13 @@ def sync_url(state: ViewState) -> None:
             st.query_params[name] = value
 
 
-def _search_results(results: list[SearchEntry], lang: str, county_names: Mapping[str, str]) -> None:
+def _search_results(
+    results: list[SearchEntry],
+    lang: str,
+    county_names: Mapping[str, str],
+    prefix: str = "sy_hit",
+    on_pick: Callable[[Selection], None] = select,
+) -> None:
     if not results:
         st.caption(t("sidebar.search_none", lang))
         return
@@ -154,14 +165,60 @@ def _search_results(results: list[SearchEntry], lang: str, county_names: Mapping
         icon = ":material/location_city:" if entry.kind == "county" else ":material/place:"
         st.button(
             md_escape(name),
-            key=f"sy_hit_{entry.kind}_{entry.id}",
+            key=f"{prefix}_{entry.kind}_{entry.id}",
             icon=icon,
-            on_click=select,
+            on_click=on_pick,
             args=(Selection(entry.kind, entry.id),),
             type="tertiary",
         )
     if len(results) > MAX_SEARCH_BUTTONS:
         st.caption(t("sidebar.search_more", lang, n=len(results) - MAX_SEARCH_BUTTONS))
+
+
+# Phones: Streamlit stacks the page below 640 px and hides the sidebar, so the map page gets
+# its own search box there (hidden on wider screens, where the sidebar's is in view).
+PHONE_CSS = """<style>
+@media (min-width: 641px) { .st-key-sy-phone-search { display: none; } }
+</style>"""
+# After a pick on a phone the sidebar, open over most of the screen, closes itself.
+_CLOSE_SIDEBAR = """<script>
+(function () {
+  var doc = window.parent.document;
+  if (window.parent.innerWidth > 640) { return; }
+  var bar = doc.querySelector('[data-testid="stSidebar"]');
+  if (!bar || bar.getAttribute("data-collapsed") !== "false") { return; }
+  var button = bar.querySelector('[data-testid="stSidebarHeader"] button');
+  if (button) { button.click(); }
+})();
+</script>"""
+
+
+def phone_search(search: Callable[[str], list[SearchEntry]], lang: str) -> None:
+    """A search box on the page itself for phones: it finds and opens, it does not filter."""
+    st.html(PHONE_CSS)
+    with st.container(key="sy-phone-search"):
+        query = st.text_input(
+            t("sidebar.search", lang),
+            key="sy_phone_query",
+            placeholder=t("sidebar.search_placeholder", lang),
+            max_chars=100,
+        )
+        if query and query.strip():
+            _search_results(search(query), lang, {}, prefix="sy_phone_hit", on_pick=_phone_pick)
+
+
+def _phone_pick(selection: Selection) -> None:
+    """Open what was picked and put the box away, so the card is what the user sees next."""
+    select(selection)
+    st.session_state["sy_phone_query"] = ""
+
+
+def close_sidebar_after_pick() -> None:
+    """On the run after a pick, close the sidebar if the screen is a phone's."""
+    if st.session_state.pop(PICKED_KEY, False):
+        # A new text per pick: the browser keeps an unchanged frame and would not run it again.
+        picks = st.session_state["sy_picks"] = st.session_state.get("sy_picks", 0) + 1
+        components.html(f"<!-- pick {picks} -->{_CLOSE_SIDEBAR}", height=0)
 
 
 def read_view_state() -> ViewState:

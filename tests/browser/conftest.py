@@ -154,9 +154,8 @@ class Traffic:
 
 def open_context(browser, server: AppServer, traffic: Traffic, **options):
     """A browser context that aborts and records every request not to ``server``."""
-    context = browser.new_context(
-        viewport={"width": 1400, "height": 1100}, locale="zh-CN", **options
-    )
+    options = {"viewport": {"width": 1400, "height": 1100}, "locale": "zh-CN", **options}
+    context = browser.new_context(**options)
 
     def handle(route):
         url = route.request.url
