@@ -25,7 +25,8 @@ MAP_KEY = "sy_map"
 # Phones (Streamlit stacks columns below 640 px): an open card goes above the map.
 PAGE_CSS = """<style>
 @media (max-width: 640px) {
-  .st-key-sy-map-row-selected [data-testid="stHorizontalBlock"] { flex-direction: column-reverse; }
+  .st-key-sy-map-row:has(.st-key-sy-card-open) [data-testid="stHorizontalBlock"] {
+    flex-direction: column-reverse; }
 }
 </style>"""
 # "Report only / report + my data", as on the Explorer (``source=mine`` in the URL).
@@ -134,8 +135,16 @@ content = map_builder.MapContent(
     points_data=cached.points_layer_data(version, state.filters, lang, state.basemap),
     placed=placed,
 )
+# A shared link's view (?view=lat,lng,zoom) applies to the session's first map only, so the
+# base map, and with it the user's pan and zoom, stays put afterwards.
+if "sy_open_view" not in st.session_state:
+    st.session_state["sy_open_view"] = map_builder.MapView.parse(st.query_params.get("view"))
 base = map_builder.base_map(
-    counties, basemap=state.basemap, lang=lang, avoid=cached.sited_points(version)
+    counties,
+    basemap=state.basemap,
+    lang=lang,
+    avoid=cached.sited_points(version),
+    view=st.session_state["sy_open_view"],
 )
 layers = map_builder.overlays(content, basemap=state.basemap, lang=lang, clustered=clustered)
 my_located = 0
@@ -144,9 +153,10 @@ if my_projects is not None:
     layers.insert(-1, my_layer)  # under the selection ring, above the report's points
     my_located = int(my_projects.geometry.notna().sum())
 
-# On a phone the columns stack; with a selection open, its card goes above the map (CSS in the
-# page frame), where the tap that opened it was.
-row = st.container(key="sy-map-row-selected" if state.selection else "sy-map-row")
+# On a phone the columns stack; with a selection open, its card goes above the map (PAGE_CSS),
+# where the tap that opened it was. The row's key never changes: a new key would remount the
+# map and lose the user's view.
+row = st.container(key="sy-map-row")
 map_column, panel_column = row.columns([5, 3], gap="medium")
 with map_column:
     # Its value was read above, from session state (set before this run when it changed).
@@ -214,6 +224,7 @@ with panel_column:
         st.info(t("panel.hint", lang))
         show_citywide_panel(map_model.citywide_items(filtered), lang=lang, on_pick=_pick_initiative)
     else:
+        st.container(key="sy-card-open")  # marks the row for PAGE_CSS
         st.button(
             t("panel.close", lang),
             icon=":material/close:",

@@ -38,7 +38,7 @@ from components.view_state import Selection
 from data.schema import PRECISIONS
 from geo.balance import REGION_GROUPS
 from geo.choropleth import Classes
-from geo.datum import GCJ02, WGS84, require_datum, to_gcj02
+from geo.datum import GCJ02, WGS84, require_datum, to_gcj02, wgs84_to_gcj02
 from geo.placement import Box, CountySlots, boxes_overlap, text_box
 
 DATUM_OF_BASEMAP = {"none": WGS84, "osm": WGS84, "esri": WGS84, "gaode": GCJ02}
@@ -99,7 +99,7 @@ MAP_CSS = f"""
 .leaflet-control-attribution:hover {{ white-space: normal; }}
 .sy-one-finger-scrolls {{ touch-action: pan-x pan-y; }}
 .sy-reset a {{ font-size: 18px; line-height: 30px; font-weight: 700; }}
-.sy-tiles-failed {{ position: absolute; z-index: 1000; left: 50%; top: 10px; transform: translateX(-50%);
+.sy-basemap-failed {{ position: absolute; z-index: 1000; left: 50%; top: 10px; transform: translateX(-50%);
   background: #fff8e1; border: 1px solid #e0a800; border-radius: 4px; padding: 4px 10px;
   font-size: 12.5px; color: #5d4300; }}
 .leaflet-tooltip .sy-muted {{ color: #666; }}
@@ -229,13 +229,37 @@ class _HandUse(MacroElement):
             if (e.touches.length === 0) { map.dragging.disable(); }
         }, {passive: true});
     }
+    // The view travels in the page's address (?view=lat,lng,zoom, in WGS-84), so a copied
+    // link opens here. Streamlit rewrites the address when the script changes a parameter,
+    // so the parameter is put back when it goes missing.
+    var shift = {{ this.shift|tojson }};  // GCJ-02 minus WGS-84 here (zero on WGS-84 maps)
+    function viewParam() {
+        var c = map.getCenter();
+        return (c.lat - shift[0]).toFixed(4) + "," + (c.lng - shift[1]).toFixed(4) + ","
+            + map.getZoom();
+    }
+    function writeView() {
+        try {
+            var url = new URL(window.parent.location.href);
+            var value = viewParam();
+            if (url.searchParams.get("view") === value) { return; }
+            url.searchParams.set("view", value);
+            var href = url.toString().replace(/view=([0-9.%C-]+)/, function (m) {
+                return m.replace(/%2C/g, ",");  // commas read better, and are allowed here
+            });
+            window.parent.history.replaceState(window.parent.history.state, "", href);
+        } catch (e) { /* not embedded in the app's page */ }
+    }
+    var moved = false;
+    map.on("moveend", function () { moved = true; writeView(); });
+    setInterval(function () { if (moved) { writeView(); } }, 1000);
     var failed = false;
     map.eachLayer(function (layer) {
         if (!layer.getTileUrl) { return; }
         layer.on("tileerror", function () {
             if (failed) { return; }
             failed = true;
-            var note = L.DomUtil.create("div", "sy-tiles-failed", box);
+            var note = L.DomUtil.create("div", "sy-basemap-failed", box);
             note.textContent = {{ this.tiles_failed|tojson }};
         });
     });
@@ -244,11 +268,51 @@ class _HandUse(MacroElement):
 """
     )
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, basemap: str = "none") -> None:
         super().__init__()
         self._name = "HandUse"
+        self.shift = datum_shift(basemap)
         self.reset_title = t("map.reset", lang)
         self.tiles_failed = t("map.tiles_failed", lang)
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Where a map opens: centre (WGS-84) and zoom."""
+
+    lat: float
+    lng: float
+    zoom: float
+
+    @classmethod
+    def parse(cls, text: str | None) -> MapView | None:
+        """``"27.24,111.47,9.5"`` from a link, or None when absent or not sensible here."""
+        try:
+            lat, lng, zoom = (float(part) for part in (text or "").split(","))
+        except ValueError:
+            return None
+        if not (24 <= lat <= 29 and 108 <= lng <= 114 and 6 <= zoom <= 18):
+            return None  # nowhere near Shaoyang, or a zoom the map does not allow
+        return cls(round(lat, 5), round(lng, 5), round(zoom * 4) / 4)
+
+
+class _OpenAt(MacroElement):
+    """Opens the map at a given view instead of the whole city."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.setView({{ this.center|tojson }}, {{ this.zoom }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, view: MapView, basemap: str) -> None:
+        super().__init__()
+        self._name = "OpenAt"
+        dlat, dlng = datum_shift(basemap, view.lat, view.lng)
+        self.center = [round(view.lat + dlat, 6), round(view.lng + dlng, 6)]
+        self.zoom = view.zoom
 
 
 class OverlayStamp(MacroElement):
@@ -339,6 +403,15 @@ def _geometry_for_view(geom: shapely.Geometry | None, basemap: str) -> shapely.G
     frame = gpd.GeoDataFrame(geometry=[geom], crs="EPSG:4326")
     frame.attrs["datum"] = WGS84
     return to_gcj02(frame).geometry.iloc[0]
+
+
+def datum_shift(basemap: str, lat: float = 27.0, lng: float = 111.0) -> tuple[float, float]:
+    """(dlat, dlng) from WGS-84 to the basemap's datum near (lat, lng): about 600 m on Gaode,
+    nothing elsewhere. Slowly varying, so one value serves a whole view."""
+    if datum_of(basemap) == WGS84:
+        return (0.0, 0.0)
+    glng, glat = wgs84_to_gcj02(lng, lat)
+    return (round(float(glat) - lat, 7), round(float(glng) - lng, 7))
 
 
 def _e(text: object) -> str:
@@ -479,10 +552,12 @@ def base_map(
     lang: str = "zh",
     height: int = MAP_HEIGHT_PX,
     avoid: Sequence[tuple[float, float]] = (),
+    view: MapView | None = None,
 ) -> folium.Map:
     """The stable part of the map: basemap tiles, county names, assets. Returns a folium.Map.
 
-    ``avoid`` are (lon, lat) of symbols the names of the report's two groups must not cover.
+    ``avoid`` are (lon, lat) of symbols the names of the report's two groups must not cover;
+    ``view`` is where to open (from a shared link), else the whole city.
     """
     view_counties = for_view(counties, basemap)
     minx, miny, maxx, maxy = view_counties.total_bounds
@@ -560,8 +635,11 @@ def base_map(
     label_group.add_to(fmap)
     _HatchPattern().add_to(fmap)
     _ZoomClass(NEAR_ZOOM).add_to(fmap)
-    _HandUse(lang).add_to(fmap)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    _HandUse(lang, basemap).add_to(fmap)
+    if view is None:
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    else:
+        _OpenAt(view, basemap).add_to(fmap)
     localise(fmap)
     return fmap
 

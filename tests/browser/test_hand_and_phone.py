@@ -151,3 +151,29 @@ def test_a_one_finger_swipe_on_the_map_scrolls_the_page(open_page, app_server):
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     page.wait_for_function(f"() => ({main})() > {before} + 100")
     assert frame.evaluate(centre) == where, "one finger scrolls the page, not the map"
+
+
+def test_the_address_keeps_the_view_a_link_reopens_it_and_reset_returns(open_page, app_server):
+    page = open_page(**LAPTOP)
+    page.goto(app_server.url + "?county=430581")
+    frame = map_frame(page)
+    expect(page).to_have_url(re.compile(r"[?&]view=[0-9.]+,[0-9.]+,[0-9.]+"))  # once laid out
+    # Move the map (again, should its first layout still be settling).
+    frame.wait_for_function(
+        """() => { const m = window.map;
+            if (m.getZoom() !== 10.5) { m.setView([26.73, 110.63], 10.5, {animate: false}); }
+            return m.getZoom() === 10.5; }"""
+    )
+    expect(page).to_have_url(re.compile(r"[?&]view=26\.73\d*,110\.63\d*,10\.5"))
+    link = page.url
+    assert "county=430581" in link
+    again = open_page(**LAPTOP)
+    again.goto(link)
+    frame2 = map_frame(again)
+    frame2.wait_for_function("() => window.map.getZoom() === 10.5")
+    lat, lng = frame2.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert abs(lat - 26.73) < 0.001 and abs(lng - 110.63) < 0.001
+    expect(again.locator('[data-testid="sy-county-panel"]')).to_contain_text("武冈市")
+    # The reset button fits the whole city again.
+    frame2.locator(".sy-reset a").click()
+    frame2.wait_for_function("() => window.map.getZoom() < 9")

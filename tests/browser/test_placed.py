@@ -77,11 +77,15 @@ def zoom_to_item(page, frame, item_id: str, adcode: str, zoom: float) -> tuple[f
     """Zoom in on ``adcode`` until ``item_id``'s own symbol is drawn, centre it, and return
     its position on the page."""
     lat, lng = POLYGONS[adcode].representative_point().coords[0][::-1]
-    frame.evaluate(f"() => window.map.setView([{lat}, {lng}], {zoom}, {{animate: false}})")
+    # Set the view until it sticks (the map may still be fitting itself to its first size).
     page.wait_for_function(
-        f"([sel, id, adcode]) => ({_ITEM_SPOT})([id, adcode]) !== null".replace(
-            "window.map", "document.querySelector(sel).contentWindow.map"
-        ),
+        f"""([sel, id, adcode]) => {{
+            const w = document.querySelector(sel).contentWindow;
+            if (w.map.getZoom() !== {zoom}) {{
+                w.map.setView([{lat}, {lng}], {zoom}, {{animate: false}});
+            }}
+            return ({_ITEM_SPOT.replace("window.map", "w.map")})([id, adcode]) !== null;
+        }}""",
         arg=[MAP_IFRAME, item_id, adcode],
     )
     spot = frame.evaluate(_ITEM_SPOT, [item_id, adcode])

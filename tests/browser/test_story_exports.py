@@ -200,7 +200,13 @@ def test_offline_html_from_disk_has_title_legend_and_click_cards(
 
         point = viewer.evaluate(
             """() => { let id = null;
-                window.syMap.eachLayer((l) => { if (!id && l._icon && l.feature) { id = l.feature.properties.id; } });
+                window.syMap.eachLayer((l) => {
+                    if (id || !l._icon || !l.feature) { return; }
+                    // A point whose icon is on top at its centre (nearby points may overlap).
+                    const b = l._icon.getBoundingClientRect();
+                    const top = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+                    if (top && l._icon.contains(top)) { id = l.feature.properties.id; }
+                });
                 return id; }"""
         )
         if point:

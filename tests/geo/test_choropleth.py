@@ -66,5 +66,7 @@ def test_investment_is_unknown_where_no_amount_was_stated():
     from geo.choropleth import measure_values
 
     counts = {"430582": 3, "430528": 1}
-    values = measure_values("investment", counts, population={}, area_km2={}, investment={"430582": 12.5})
+    values = measure_values(
+        "investment", counts, population={}, area_km2={}, investment={"430582": 12.5}
+    )
     assert values == {"430582": 12.5, "430528": None}
