@@ -22,10 +22,11 @@ from data.report import load_report
 from data.store import open_store, projects_geoframe
 
 MAP_KEY = "sy_map"
-# Phones (Streamlit stacks columns below 640 px): an open card goes above the map.
+# Phones (Streamlit stacks columns below 640 px): an open card (it has the close button) goes
+# above the map.
 PAGE_CSS = """<style>
 @media (max-width: 640px) {
-  .st-key-sy-map-row:has(.st-key-sy-card-open) [data-testid="stHorizontalBlock"] {
+  .st-key-sy-map-row:has(.st-key-sy_close) [data-testid="stHorizontalBlock"] {
     flex-direction: column-reverse; }
 }
 </style>"""
@@ -224,7 +225,6 @@ with panel_column:
         st.info(t("panel.hint", lang))
         show_citywide_panel(map_model.citywide_items(filtered), lang=lang, on_pick=_pick_initiative)
     else:
-        st.container(key="sy-card-open")  # marks the row for PAGE_CSS
         st.button(
             t("panel.close", lang),
             icon=":material/close:",

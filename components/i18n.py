@@ -104,7 +104,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # --- precision -----------------------------------------------------------------------------
     "precision.site": {"zh": "精确地点", "en": "Exact site"},
     "precision.town": {"zh": "乡镇/大致位置", "en": "Town / approximate point"},
-    "precision.county": {"zh": "县级（无坐标）", "en": "County level (no coordinates)"},
+    "precision.county": {"zh": "县域（只知道所在县）", "en": "County level (the county only)"},
     "precision.schematic": {"zh": "示意线路", "en": "Schematic line"},
     "precision.citywide": {"zh": "全市性", "en": "City-wide"},
     # --- commitments ---------------------------------------------------------------------------
