@@ -1,6 +1,6 @@
 """Build the map as a folium object; never display it.
 
-The map is split in two so that filtering never re-mounts it (STYLE.md habit 2):
+The map is split in two so that filtering never re-mounts it (see docs/map.md):
 
 - ``base_map``: what only the basemap, the language and the dataset size change — tiles, county
   names, the no-data hatch, the plugin assets. streamlit-folium keys its component on this.

@@ -5,7 +5,7 @@ Leaflet and jQuery are inlined from the installed XStatic packages (same version
 names); Leaflet's marker and layer images become data: URIs. A map made by our map builder
 links the app's own Leaflet bundle (components/offline_assets) instead: that is inlined too. Bootstrap, the glyphicons,
 Font Awesome and awesome-markers only serve `folium.Icon` markers, which our maps do not use
-(one GeoJson layer per dataset, STYLE.md habit 3), so they are dropped; a map that does use
+(one GeoJson layer per dataset), so they are dropped; a map that does use
 `folium.Icon` is refused rather than exported broken. Any other external asset is refused too.
 
 Tile layers are not assets: their images are fetched while panning, so an offline copy shows

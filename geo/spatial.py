@@ -1,7 +1,7 @@
 """Spatial joins against the 12 counties: which county a point is in, how a route splits.
 
 Lengths and distances are measured in UTM zone 49N (EPSG:32649), which covers Shaoyang.
-Every function checks the datum of the county frame first (habit 5 in STYLE.md).
+Every function checks the datum of the county frame first (docs/datum.md).
 """
 
 from __future__ import annotations
