@@ -274,6 +274,7 @@ if unmapped_list.open:
             key=f"sy_unmapped_{lang}",
             on_pick=_pick_initiative,
             height=360,
+            lang=lang,
         )
 
 if my_projects is not None:

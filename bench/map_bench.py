@@ -278,8 +278,12 @@ def _load(browser, server, run: Run, *, record_bytes: bool) -> tuple:
 
 
 def _pick_category(page, option_label: str) -> None:
+    from components.i18n import t
+
     sidebar = page.locator('[data-testid="stSidebar"]')
-    box = sidebar.locator('[data-testid="stMultiSelect"]').nth(1)
+    box = sidebar.locator('[data-testid="stMultiSelect"]').filter(
+        has_text=t("sidebar.categories", "zh")
+    )
     box.click()
     page.get_by_role("option", name=option_label, exact=True).click()
     page.keyboard.press("Escape")
@@ -339,7 +343,13 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=5, help="page loads and filter changes per build"
     )
     parser.add_argument("--n", type=int, default=10_000, help="synthetic initiatives")
+    parser.add_argument(
+        "--builds",
+        default="default,default naive,big,big naive",
+        help="which builds to measure, comma-separated (big = the synthetic dataset)",
+    )
     args = parser.parse_args(argv)
+    wanted = {b.strip().replace("big", f"{args.n // 1000}k") for b in args.builds.split(",")}
 
     from playwright.sync_api import sync_playwright
 
@@ -358,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
             (f"{args.n // 1000}k naive", big, naive),
         ]
         for label, env, script in plan:
+            if label not in wanted:
+                continue
             started = time.monotonic()
             runs[label] = measure(
                 label, env=env, script=script, repeat=args.repeat, browser=browser

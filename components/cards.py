@@ -471,10 +471,17 @@ def text_column_widths(table: pd.DataFrame, *, maximum: int = 320) -> dict[str, 
 
 
 def selectable_table(
-    table: pd.DataFrame, *, key: str, on_pick: Callable[[str], None], height: int | str = "auto"
+    table: pd.DataFrame,
+    *,
+    key: str,
+    on_pick: Callable[[str], None],
+    height: int | str = "auto",
+    lang: str = "zh",
 ) -> None:
     """A read-only table (plain text cells, each column as wide as its longest cell); picking a
-    row calls ``on_pick(row id)``."""
+    row calls ``on_pick(row id)``. A line above it says how to pick (and keeps the table's
+    hover toolbar off what is above)."""
+    st.caption(t("list.pick_hint", lang))
 
     def _picked() -> None:
         selection = st.session_state.get(key)
@@ -522,6 +529,7 @@ def show_county_panel(
             items_table(items, lang, panel.matching),
             key=f"sy_county_items_{panel.adcode}_{lang}",
             on_pick=on_pick,
+            lang=lang,
             height=min(38 + 35 * len(items), 320),
         )
     st.markdown(f"**{t('county.clusters', lang)}**")

@@ -352,13 +352,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "item.read_report": {"zh": "在报告中查看", "en": "Open in the report"},
     # --- the lists beside the map --------------------------------------------------------------
     "list.unmapped": {
-        "zh": "不在地图上的项目：全市性 {citywide} 个、县级 {county} 个",
-        "en": "Not drawn on the map: {citywide} city-wide, {county} county-level",
+        "zh": "没有具体地点的项目一览：县域 {county} 个（地图上放在县内）、全市性 {citywide} 个",
+        "en": "Initiatives without a site, as a list: {county} county-level (placed inside their "
+        "counties on the map), {citywide} city-wide",
     },
     "list.unmapped_help": {
-        "zh": "这些项目没有坐标：县级项目计入所在县的数量与面板，全市性项目单列、不计入任何县。点击一行查看详情。",
-        "en": "These items have no coordinates: county-level items count in their counties and "
-        "panels; city-wide items are listed here and count in no county. Click a row for details.",
+        "zh": "县域项目计入所在县的数量与面板，地图上以虚线圆框符号放在县内；全市性项目不计入任何县。",
+        "en": "County-level items count in their counties and panels and sit inside them on the "
+        "map as dashed-disc symbols; city-wide items count in no county.",
+    },
+    "list.pick_hint": {
+        "zh": "勾选一行左边的方框，打开该项目的卡片。",
+        "en": "Tick the box at the left of a row to open its card.",
     },
     "list.name": {"zh": "名称", "en": "Name"},
     "list.category": {"zh": "类别", "en": "Category"},

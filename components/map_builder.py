@@ -94,9 +94,7 @@ MAP_CSS = f"""
 .leaflet-tooltip {{ font-size: 12.5px; line-height: 1.45; width: max-content; max-width: min(300px, 70vw);
   white-space: normal; overflow-wrap: anywhere; }}
 .leaflet-container:focus:not(:focus-visible) {{ outline: none; }}
-.leaflet-control-attribution {{ max-width: 55%; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; }}
-.leaflet-control-attribution:hover {{ white-space: normal; }}
+.leaflet-control-attribution {{ max-width: 60vw; }}
 .sy-one-finger-scrolls {{ touch-action: pan-x pan-y; }}
 .sy-reset a {{ font-size: 18px; line-height: 30px; font-weight: 700; }}
 .sy-basemap-failed {{ position: absolute; z-index: 1000; left: 50%; top: 10px; transform: translateX(-50%);
