@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import streamlit as st
-import streamlit.components.v1 as components
 from streamlit.errors import StreamlitAPIException
 
 from components.cards import md_escape
@@ -218,7 +217,7 @@ def close_sidebar_after_pick() -> None:
     if st.session_state.pop(PICKED_KEY, False):
         # A new text per pick: the browser keeps an unchanged frame and would not run it again.
         picks = st.session_state["sy_picks"] = st.session_state.get("sy_picks", 0) + 1
-        components.html(f"<!-- pick {picks} -->{_CLOSE_SIDEBAR}", height=0)
+        st.iframe(f"<!-- pick {picks} -->{_CLOSE_SIDEBAR}", height=1)
 
 
 def read_view_state() -> ViewState:
