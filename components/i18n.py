@@ -370,10 +370,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "list.where": {"zh": "范围", "en": "Where"},
     "list.commitment": {"zh": "力度", "en": "Commitment"},
     "list.precision": {"zh": "精度", "en": "Precision"},
-    "summary.shown": {
-        "zh": "当前筛选：{n} 个项目，其中地图上 {mapped} 个（点 {points}、线 {lines}）",
-        "en": "Current filters: {n} initiatives, {mapped} drawn on the map ({points} points, {lines} lines)",
-    },
     "datum.gaode": {
         "zh": "高德底图使用 GCJ-02 坐标：本视图中所有图层已换算（约偏移 600 米）。",
         "en": "The Gaode basemap is GCJ-02: every layer in this view is converted (a ~600 m shift).",
