@@ -621,28 +621,19 @@ def export_tab() -> None:
         return
     st.caption(t("data.export_ready", lang, n=built["rows"]))
     stamp = dt.date.today().isoformat()
-    c1, c2, c3 = st.columns(3)
-    c1.download_button(
-        t("data.export_csv", lang),
-        data=built["csv"],
-        file_name=f"shaoyang_my_projects_{stamp}.csv",
-        mime="text/csv",
-        key="data_export_csv",
+    formats = (
+        ("csv", "text/csv"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("geojson", "application/geo+json"),
     )
-    c2.download_button(
-        t("data.export_xlsx", lang),
-        data=built["xlsx"],
-        file_name=f"shaoyang_my_projects_{stamp}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="data_export_xlsx",
-    )
-    c3.download_button(
-        t("data.export_geojson", lang),
-        data=built["geojson"],
-        file_name=f"shaoyang_my_projects_{stamp}.geojson",
-        mime="application/geo+json",
-        key="data_export_geojson",
-    )
+    for column, (kind, mime) in zip(st.columns(len(formats)), formats, strict=True):
+        column.download_button(
+            t(f"data.export_{kind}", lang),
+            data=built[kind],
+            file_name=f"shaoyang_my_projects_{stamp}.{kind}",
+            mime=mime,
+            key=f"data_export_{kind}",
+        )
 
 
 try:
