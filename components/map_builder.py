@@ -198,7 +198,7 @@ class _HandUse(MacroElement):
             if (!kb._focused) { box.focus({preventScroll: true}); }
         });
     }
-    var home = map.getBounds();
+    var home = {{ this.home|tojson }};  // the whole city
     var Reset = L.Control.extend({
         options: {position: "topleft"},
         onAdd: function () {
@@ -266,10 +266,11 @@ class _HandUse(MacroElement):
 """
     )
 
-    def __init__(self, lang: str, basemap: str = "none") -> None:
+    def __init__(self, lang: str, basemap: str, home: Sequence[Sequence[float]]) -> None:
         super().__init__()
         self._name = "HandUse"
         self.shift = datum_shift(basemap)
+        self.home = [[round(float(v), 5) for v in corner] for corner in home]
         self.reset_title = t("map.reset", lang)
         self.tiles_failed = t("map.tiles_failed", lang)
 
@@ -633,7 +634,7 @@ def base_map(
     label_group.add_to(fmap)
     _HatchPattern().add_to(fmap)
     _ZoomClass(NEAR_ZOOM).add_to(fmap)
-    _HandUse(lang, basemap).add_to(fmap)
+    _HandUse(lang, basemap, [[miny, minx], [maxy, maxx]]).add_to(fmap)
     if view is None:
         fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     else:

@@ -31,6 +31,19 @@ _COUNTY_CENTRE = """(adcode) => {
 }"""
 
 
+# Resolves once the same map object has kept its zoom and centre for 20 frames.
+_SETTLED = """async () => {
+    let last = null, still = 0;
+    for (let frame = 0; frame < 600 && still < 20; frame++) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        const now = window.map && [window.map, window.map.getZoom(), String(window.map.getCenter())];
+        still = now && last && now.every((v, i) => v === last[i]) ? still + 1 : 0;
+        last = now;
+    }
+    return still;
+}"""
+
+
 @pytest.fixture
 def open_page(browser, app_server):
     contexts = []
@@ -174,6 +187,8 @@ def test_the_address_keeps_the_view_a_link_reopens_it_and_reset_returns(open_pag
     lat, lng = frame2.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng]")
     assert abs(lat - 26.73) < 0.001 and abs(lng - 110.63) < 0.001
     expect(again.locator('[data-testid="sy-county-panel"]')).to_contain_text("武冈市")
-    # The reset button fits the whole city again.
+    # The reset button fits the whole city again (once the map has stopped being set up: the
+    # component may draw its first map twice).
+    frame2.evaluate(_SETTLED)
     frame2.locator(".sy-reset a").click()
     frame2.wait_for_function("() => window.map.getZoom() < 9")
