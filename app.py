@@ -144,8 +144,8 @@ base = map_builder.base_map(
     counties,
     basemap=state.basemap,
     lang=lang,
-    avoid=cached.sited_points(version),
     view=st.session_state["sy_open_view"],
+    regions=cached.region_layout(version, state.basemap, lang),
 )
 layers = map_builder.overlays(content, basemap=state.basemap, lang=lang, clustered=clustered)
 my_located = 0

@@ -552,11 +552,14 @@ def base_map(
     height: int = MAP_HEIGHT_PX,
     avoid: Sequence[tuple[float, float]] = (),
     view: MapView | None = None,
+    regions: RegionLayout | None = None,
 ) -> folium.Map:
     """The stable part of the map: basemap tiles, county names, assets. Returns a folium.Map.
 
     ``avoid`` are (lon, lat) of symbols the names of the report's two groups must not cover;
-    ``view`` is where to open (from a shared link), else the whole city.
+    ``view`` is where to open (from a shared link), else the whole city; ``regions`` is
+    ``region_layout`` already made for this basemap and language (it costs ~20 ms), else it is
+    made here.
     """
     view_counties = for_view(counties, basemap)
     minx, miny, maxx, maxy = view_counties.total_bounds
@@ -603,8 +606,10 @@ def base_map(
         for adcode in view_counties["adcode"].astype(str)
     )
     fmap.get_root().header.add_child(Element(f"<style>{hide}</style>"), name="sy_hide_css")
-    divide = region_divide(view_counties)
-    if divide is not None:
+    if regions is None:
+        regions = region_layout(view_counties, lang, avoid)
+    if regions is not None:
+        divide, region_names = regions
         # Above the choropleth's fills (overlay pane, 400), below the markers.
         folium.map.CustomPane("sy-divide", z_index=450).add_to(fmap)
         folium.GeoJson(
@@ -621,14 +626,14 @@ def base_map(
                 symbols.REGION_DIVIDE_STYLE, className="sy-region-divide"
             ),
         ).add_to(fmap)
-        regions = [
+        names = [
             _point_feature(
                 label.lon, label.lat,
                 {"cls": "sy-region-label", "html": f"<span>{_e(label.text)}</span>"},
             )
-            for label in region_labels(view_counties, lang, divide, avoid)
+            for label in region_names
         ]  # fmt: skip
-        _marker_layer(regions, _LABEL_POINT, name="region-labels", control=False).add_to(fmap)
+        _marker_layer(names, _LABEL_POINT, name="region-labels", control=False).add_to(fmap)
     label_group = folium.FeatureGroup(name=t("layer.labels", lang), control=False)
     _marker_layer(labels, _LABEL_POINT, name="labels", control=False).add_to(label_group)
     label_group.add_to(fmap)
@@ -1062,6 +1067,20 @@ REGION_FONT_PX = 11.0
 # Where along the divide (from its northern end) its names may sit, in order of preference.
 REGION_LABEL_AT = (0.35, 0.5, 0.65, 0.2, 0.8, 0.1, 0.9)
 REGION_LABEL_OFFSET_PX = (52, 36, 72)  # how far each name may sit from the divide
+
+
+RegionLayout = tuple[shapely.Geometry, list[CountyLabel]]
+
+
+def region_layout(
+    counties: gpd.GeoDataFrame, lang: str, avoid: Sequence[tuple[float, float]] = ()
+) -> RegionLayout | None:
+    """The divide between the report's two groups and their names, for ``counties`` in the
+    view's datum; None when the counties carry no groups."""
+    divide = region_divide(counties)
+    if divide is None:
+        return None
+    return divide, region_labels(counties, lang, divide, avoid)
 
 
 def region_divide(counties: gpd.GeoDataFrame) -> shapely.Geometry | None:

@@ -256,6 +256,13 @@ def sited_points(version: str) -> tuple[tuple[float, float], ...]:
 
 
 @st.cache_resource(show_spinner=False)
+def region_layout(version: str, basemap: str, lang: str):
+    """Read-only: the divide between the report's two groups and their names, for a view."""
+    view = map_builder.for_view(counties(display=True), basemap)
+    return map_builder.region_layout(view, lang, sited_points(version))
+
+
+@st.cache_resource(show_spinner=False)
 def county_placement(version: str, lang: str) -> map_model.Placement:
     """Read-only: where county-level initiatives go inside their counties (layouts memoised)."""
     return map_model.county_placement(initiatives(version), counties(display=True), lang)
