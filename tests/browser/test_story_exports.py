@@ -149,6 +149,10 @@ def _click(viewer, find: str, arg: str) -> None:
     find = find.replace("window.map", "window.syMap").replace(
         "layer.feature.properties.", "(layer.feature.properties || {})."
     )
+    # Once the page and its fonts are in: a late font or layout shift moves the map under a
+    # spot found too early (seen under load).
+    viewer.wait_for_load_state("load")
+    viewer.evaluate("() => document.fonts.ready.then(() => true)")
     spot = viewer.evaluate(_STABLE, [find, arg])
     assert spot is not None, f"nothing to click for {arg}"
     viewer.mouse.click(*spot)
