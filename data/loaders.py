@@ -1,0 +1,137 @@
+"""The one loader of the initiatives file and the county facts (pure; the app caches them).
+
+``SHAOYANG_INITIATIVES`` points everything (map, store, importer, benchmarks) at another
+initiatives file, such as the benchmark's 10,000 synthetic items; the default is
+data/initiatives.geojson. The Streamlit caches around these loaders are in
+components/cache.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from data.sources import public_county_facts, read_sources
+from geo.datum import WGS84
+
+DATA = Path(__file__).resolve().parent
+INITIATIVES_ENV = "SHAOYANG_INITIATIVES"
+DEFAULT_INITIATIVES = DATA / "initiatives.geojson"
+COUNTIES_CSV = DATA / "counties.csv"
+
+# Properties every feature must carry for the map (the full contract is data/schema.py).
+REQUIRED = ("id", "name_zh", "name_en", "category", "section", "counties", "precision",
+            "commitment", "source_start", "source_end")  # fmt: skip
+OPTIONAL_DEFAULTS: dict[str, object] = {
+    "commitment_verb": "",
+    "source_text": "",
+    "quantities": [],
+    "location_source": "",
+    "location_note": None,
+    "cluster": None,
+    "route_kind": None,
+    "route_status": None,
+    "route_status_note": None,
+    "counties_beyond_geometry": [],
+    "note": None,
+    "top_ten": None,
+}
+LINE_TYPES = ("LineString", "MultiLineString")
+
+
+class DatasetError(ValueError):
+    """The initiatives file cannot be used; the message says why, for the user."""
+
+
+def initiatives_path() -> Path:
+    return Path(os.environ.get(INITIATIVES_ENV) or DEFAULT_INITIATIVES)
+
+
+def version_of(path: Path) -> str:
+    """A cache key that changes when the file does."""
+    stat = path.stat()
+    return f"{path.resolve()}|{stat.st_mtime_ns}|{stat.st_size}"
+
+
+def read_initiatives(path: Path) -> gpd.GeoDataFrame:
+    """The initiatives as a GeoDataFrame (geometry None where there is none), tagged WGS-84.
+
+    List fields (``counties``, ``quantities``) become tuples; the frame is indexed by ``id``
+    too, in file order.
+    """
+    try:
+        collection = json.loads(path.read_text(encoding="utf-8-sig"))
+        features = collection["features"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DatasetError(
+            f"{path.name}: not a readable GeoJSON FeatureCollection ({exc})"
+        ) from exc
+    rows = []
+    geoms = []
+    for index, feature in enumerate(features):
+        properties = feature.get("properties") or {}
+        missing = [name for name in REQUIRED if name not in properties]
+        if missing:
+            raise DatasetError(f"{path.name}: feature #{index} lacks {', '.join(missing)}")
+        row = {**OPTIONAL_DEFAULTS, **properties}
+        row["counties"] = tuple(str(code) for code in row["counties"] or ())
+        row["counties_beyond_geometry"] = tuple(row["counties_beyond_geometry"] or ())
+        row["quantities"] = tuple(row["quantities"] or ())
+        rows.append(row)
+        geometry = feature.get("geometry")
+        geoms.append(shapely.geometry.shape(geometry) if geometry else None)
+    frame = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+    if frame["id"].duplicated().any():
+        raise DatasetError(
+            f"{path.name}: duplicate ids {sorted(frame.loc[frame['id'].duplicated(), 'id'])[:5]}"
+        )
+    frame.index = pd.Index(frame["id"].to_numpy(dtype=object))
+    # pandas stores missing text as NaN; the app (and its cards) expect None.
+    for column in OPTIONAL_DEFAULTS:
+        if column in frame.columns and frame[column].dtype != object:
+            frame[column] = frame[column].astype(object)
+        if column in frame.columns:
+            frame[column] = frame[column].where(frame[column].notna(), None)
+    kinds = frame.geometry.geom_type
+    frame["geom_kind"] = kinds.map(
+        lambda kind: (
+            "point"
+            if kind == "Point"
+            else "line"
+            if kind in LINE_TYPES
+            else "polygon"
+            if kind
+            else "none"
+        )
+    ).where(frame.geometry.notna(), "none")
+    frame.attrs["datum"] = WGS84
+    return frame
+
+
+def read_county_facts(path: Path = COUNTIES_CSV) -> pd.DataFrame:
+    """counties.csv as strings (empty = unknown), indexed by 6-digit adcode."""
+    facts = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return facts.set_index("adcode", drop=False)
+
+
+def positive_number(text: str) -> float | None:
+    try:
+        value = float(text.replace(",", ""))
+    except (AttributeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def read_public_county_facts(path: Path = COUNTIES_CSV) -> dict[str, dict[str, str]]:
+    """{adcode: what users may see of its counties.csv row} (see data.sources): a figure
+    whose source data/sources.csv does not accept is an empty string, an unknown."""
+    sources = read_sources()
+    return {
+        adcode: public_county_facts(row, sources)
+        for adcode, row in read_county_facts(path).to_dict("index").items()
+    }
