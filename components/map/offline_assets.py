@@ -25,7 +25,7 @@ import branca.colormap
 import folium
 from folium.elements import JSCSSMixin
 
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 VENDOR = "vendor"
 # streamlit-folium loads the assets inside its component iframe, served at
 # <base>/component/streamlit_folium.st_folium/index.html; going two levels up keeps the links
