@@ -400,7 +400,7 @@ def name_of(record: dict, lang: str) -> str:
     return str(record.get("name_zh") or record.get("name_en") or "")
 
 
-# --- the Data page (pages/data.py): planners' own projects, import, log, export ---------
+# --- the Data page (pages/my_data.py): planners' own projects, import, log, export ---------
 STRINGS.update(
     {
         "data.page_title": {"zh": "数据 · 我的项目", "en": "Data · my projects"},

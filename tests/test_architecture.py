@@ -104,3 +104,10 @@ def test_pages_only_import_downwards():
     for path in [*ROOT.glob("pages/*.py"), ROOT / "app.py"]:
         text = path.read_text(encoding="utf-8")
         assert "from pages" not in text and "import pages" not in text, path.name
+
+
+def test_no_page_file_shadows_a_package():
+    """A page run on its own (``streamlit run pages/x.py``) has pages/ first on sys.path: a
+    page called data.py would be imported in place of the data package."""
+    stems = {path.stem for path in ROOT.glob("pages/*.py")}
+    assert stems and not stems & {*PACKAGES, "tests", "bench", "scripts"}

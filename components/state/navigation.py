@@ -34,7 +34,7 @@ PAGES = (
     PageSpec("balance", "pages/balance.py", ":material/balance:"),
     PageSpec("explorer", "pages/explorer.py", ":material/table:"),
     PageSpec("story", "pages/story.py", ":material/slideshow:"),
-    PageSpec("data", "pages/data.py", ":material/database:"),
+    PageSpec("data", "pages/my_data.py", ":material/database:"),
 )
 PAGE_BY_KEY = {spec.key: spec for spec in PAGES}
 HOME = "map"  # what "/" opens

@@ -20,6 +20,7 @@ from components import cache as cached
 from components.i18n import name_of, t
 from components.map import symbols
 from components.map.model import CountyPanelData, InitiativePanelData
+from components.state.navigation import show_in_report_button
 from data.report import Report
 from data.sources import publisher_of
 
@@ -275,9 +276,6 @@ def initiative_card_html(
 
 
 def show_initiative_card(card_html: str, report: Report, row: Mapping, lang: str) -> None:
-    # Imported here: navigation needs the sidebar, which needs this module.
-    from components.state.navigation import show_in_report_button
-
     st.html(card_html)
     show_in_report_button(str(row["id"]), lang, key=f"sy_card_reader_{row['id']}")
     with st.expander(t("item.paragraph", lang)):

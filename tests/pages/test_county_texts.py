@@ -158,7 +158,7 @@ def test_the_explorer_counties_column_fits_the_longest_english_name():
 
 
 def test_the_upload_box_says_in_chinese_what_its_english_means():
-    at = run(str(ROOT / "pages" / "data.py"))
+    at = run(str(ROOT / "pages" / "my_data.py"))
     uploader = at.get("file_uploader")[0].proto
     assert "20 MB" in uploader.label
     assert "Drag and drop a file here" in uploader.help and "把文件拖到这里" in uploader.help
