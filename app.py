@@ -15,7 +15,7 @@ import streamlit as st
 from components import cache
 from components.frame import sidebar
 from components.map.offline_assets import ensure_vendor_files
-from components.state.navigation import HOME, OLD_PATHS, PAGES
+from components.state.navigation import GROUPS, HOME, OLD_PATHS, PAGES, group_title
 
 st.set_page_config(page_icon="🗺️", layout="wide")
 ensure_vendor_files()
@@ -52,7 +52,13 @@ hidden = [
         for path, key in OLD_PATHS.items()
     ),
 ]
-page = st.navigation([*pages.values(), *hidden])
+menu = {
+    group_title(group, lang): [pages[spec.key] for spec in PAGES if spec.group == group]
+    for group in GROUPS
+}
+# The hidden pages go into the first section; hidden, they show in no section.
+menu[group_title(GROUPS[0], lang)] += hidden
+page = st.navigation(menu)
 st.set_page_config(page_title=f"{page.title} · 邵阳项目地图 Shaoyang Projects Map")
 page.run()
 cache.settle_memory()

@@ -400,10 +400,9 @@ def name_of(record: dict, lang: str) -> str:
     return str(record.get("name_zh") or record.get("name_en") or "")
 
 
-# --- the Data page (pages/my_data.py): planners' own projects, import, log, export ---------
+# --- the Data page (pages/plan/my_data.py): planners' own projects, import, log, export ---------
 STRINGS.update(
     {
-        "data.page_title": {"zh": "数据 · 我的项目", "en": "Data · my projects"},
         "data.title": {"zh": "我的项目数据", "en": "My project data"},
         "data.intro": {
             "zh": "导入、补充和导出自己的项目数据（金额、状态、日期）。报告中的条目只读，可在此补充数据；每次修改都有记录，可撤销。",
@@ -637,10 +636,9 @@ STRINGS.update(
 )
 
 
-# --- the Balance page (pages/balance.py) and the Explorer (pages/explorer.py) --
+# --- the Balance page (pages/plan/balance.py) and the Explorer (pages/plan/explorer.py) --
 STRINGS.update(
     {
-        "balance.page_title": {"zh": "均衡 · 区域分布", "en": "Balance · regional spread"},
         "balance.title": {
             "zh": "区域均衡：报告项目在12个县市区的分布",
             "en": "Regional balance: how the report's initiatives spread over the 12 counties",
@@ -857,7 +855,6 @@ STRINGS.update(
             "“city-wide items of this theme” counts that theme's items that belong to no county.",
         },
         # --- Explorer ----------------------------------------------------------------------------
-        "explorer.page_title": {"zh": "项目表 · 全部项目", "en": "Explorer · all initiatives"},
         "explorer.title": {"zh": "项目表", "en": "Initiatives explorer"},
         "explorer.intro": {
             "zh": "报告中的全部项目：可搜索（中文、拼音、英文）、筛选和排序；选择一行查看卡片和报告原文，并可导出当前结果。",
@@ -1159,6 +1156,9 @@ STRINGS.update(
 )
 STRINGS.update(
     {
+        "nav.group.explore": {"zh": "看报告", "en": "Explore the report"},
+        "nav.group.plan": {"zh": "规划分析", "en": "Planning"},
+        "nav.group.present": {"zh": "展示", "en": "Presenting"},
         "nav.map": {"zh": "地图", "en": "Map"},
         "nav.report": {"zh": "报告原文", "en": "The report"},
         "nav.county": {"zh": "县区概况", "en": "County profile"},

@@ -101,13 +101,20 @@ def test_pages_only_import_downwards():
     """pages/ and app.py are not packages import-linter can see: nothing may import them."""
     graph = _graph()
     assert not any(m.startswith(("pages", "app")) for m in graph.modules)
-    for path in [*ROOT.glob("pages/*.py"), ROOT / "app.py"]:
+    for path in [*ROOT.glob("pages/**/*.py"), ROOT / "app.py"]:
         text = path.read_text(encoding="utf-8")
         assert "from pages" not in text and "import pages" not in text, path.name
 
 
-def test_no_page_file_shadows_a_package():
-    """A page run on its own (``streamlit run pages/x.py``) has pages/ first on sys.path: a
-    page called data.py would be imported in place of the data package."""
-    stems = {path.stem for path in ROOT.glob("pages/*.py")}
-    assert stems and not stems & {*PACKAGES, "tests", "bench", "scripts"}
+def test_page_files_sit_in_group_folders_and_shadow_no_package():
+    """Streamlit's older multipage mode runs any pages/*.py by itself (without app.py's menu)
+    until app.py has run once in the process, so pages/ holds folders only. A page run on its
+    own has its folder first on sys.path: a page called data.py would hide the data package."""
+    from components.state.navigation import GROUPS, PAGES
+
+    assert list(ROOT.glob("pages/*.py")) == []
+    files = {path.relative_to(ROOT).as_posix() for path in ROOT.glob("pages/*/*.py")}
+    assert files == {spec.path for spec in PAGES}
+    assert {spec.group for spec in PAGES} == set(GROUPS)
+    stems = {Path(path).stem for path in files}
+    assert not stems & {*PACKAGES, "tests", "bench", "scripts"}

@@ -135,15 +135,14 @@ def test_show_in_report_from_a_map_card_opens_the_reader_at_its_sentence(page):
 def test_the_page_menu_is_in_the_ui_language_and_moves_between_pages(page):
     page.goto(f"{page.app.url}?lang=en")
     map_frame(page)
-    links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
-    expect(links).to_have_count(7)
-    assert (
-        page.locator('[data-testid="stSidebarNav"]').count() == 0
-    )  # Streamlit's own, unlabelled menu
-    expect(links.first).to_contain_text("Map")
-    page.get_by_role("link", name="The report").click()
+    labels = page.locator('[data-testid="stSidebarNav"] a span[label]')
+    expect(labels).to_have_count(7)
+    expect(labels.first).to_have_text("Map")
+    page.locator('[data-testid="stSidebarNav"] a', has_text="The report").click()
     page.wait_for_url(f"**/{READER}*")
     _reader_frame(page)
-    expect(
-        page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').nth(1)
-    ).to_contain_text("The report")
+    current = page.locator('[data-testid="stSidebarNav"] a[aria-current="page"] span[label]')
+    expect(current).to_have_text("The report")
+    # Switching the language retitles the menu.
+    page.get_by_role("radio", name="中文").or_(page.get_by_text("中文", exact=True)).first.click()
+    expect(current).to_have_text("报告原文")

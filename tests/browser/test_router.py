@@ -9,16 +9,19 @@ import pytest
 from playwright.sync_api import expect
 
 from components.i18n import t
-from components.state.navigation import OLD_PATHS, PAGES
+from components.state.navigation import GROUPS, OLD_PATHS, PAGES, group_title
+from tests.browser.conftest import TIMEOUT_MS, start_app, stop_app
 
 pytestmark = pytest.mark.browser
 
 NAV_LINK = '[data-testid="stSidebarNav"] a'
+NAV_LABEL = f"{NAV_LINK} span[label]"
 
 
 def _settled(page) -> None:
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
-    expect(page.locator(NAV_LINK)).to_have_count(len(PAGES))
+    # A fresh server's first run imports everything: allow it the app's start-up time.
+    expect(page.locator(NAV_LINK)).to_have_count(len(PAGES), timeout=TIMEOUT_MS)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=TIMEOUT_MS)
 
 
 def _path_and_query(url: str) -> tuple[str, dict[str, list[str]]]:
@@ -31,12 +34,30 @@ def test_each_page_opens_at_its_ascii_address_with_its_menu_entry(page, spec):
     page.goto(f"{page.app.url}{spec.key}?lang=en")
     _settled(page)
     assert _path_and_query(page.url)[0] == spec.key
-    links = page.locator(NAV_LINK)
-    # The menu is titled in the UI language and marks the page shown.
-    expect(links).to_have_text([p.title("en") for p in PAGES])
-    current = page.locator(f'{NAV_LINK}[aria-current="page"]')
+    # The menu is titled in the UI language, in its three sections, and marks the page shown.
+    expect(page.locator(NAV_LABEL)).to_have_text([p.title("en") for p in PAGES])
+    expect(page.locator('[data-testid="stNavSectionHeader"]')).to_contain_text(
+        [group_title(group, "en") for group in GROUPS]
+    )
+    current = page.locator(f'{NAV_LINK}[aria-current="page"] span[label]')
     expect(current).to_have_text(spec.title("en"))
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def test_a_deep_link_as_a_fresh_servers_first_visit_gets_the_apps_menu(browser, tmp_path):
+    """The first session of a new process, opened at a page's address: Streamlit's older
+    multipage mode must not run the page without app.py's menu."""
+    server = start_app(tmp_path / "server.log", env={"SHAOYANG_DATA_DIR": str(tmp_path)})
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{server.url}report?lang=en")
+        _settled(page)
+        expect(page.locator(NAV_LABEL)).to_have_text([p.title("en") for p in PAGES])
+        assert _path_and_query(page.url)[0] == "report"
+        context.close()
+    finally:
+        stop_app(server)
 
 
 def test_root_opens_the_map_keeping_the_query(page):
@@ -57,8 +78,9 @@ def test_an_old_address_with_its_query_opens_the_same_view(page, old):
     _settled(page)
     path, params = _path_and_query(page.url)
     assert path == key
-    assert {k: v[0] for k, v in params.items()} >= dict(p.split("=") for p in query.split("&"))
-    current = page.locator(f'{NAV_LINK}[aria-current="page"]')
+    wanted = dict(pair.split("=") for pair in query.split("&"))
+    assert {k: v[0] for k, v in params.items() if k in wanted} == wanted
+    current = page.locator(f'{NAV_LINK}[aria-current="page"] span[label]')
     expect(current).to_have_text(t(f"nav.{key}", "en"))
     if key == "county":
         expect(page.get_by_text("Xinning County").first).to_be_visible()

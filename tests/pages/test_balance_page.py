@@ -18,7 +18,7 @@ from data.schema import COUNTY_ADCODES
 from data.store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "balance.py")
+PAGE = str(ROOT / "pages" / "plan" / "balance.py")
 FEATURES = json.loads((ROOT / "data" / "initiatives.geojson").read_text(encoding="utf-8"))[
     "features"
 ]

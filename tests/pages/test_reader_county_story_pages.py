@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
-READER = str(PAGES / "report.py")
-COUNTY = str(PAGES / "county.py")
-STORY = str(PAGES / "story.py")
+READER = str(PAGES / "explore" / "report.py")
+COUNTY = str(PAGES / "explore" / "county.py")
+STORY = str(PAGES / "present" / "story.py")
 INITIATIVES = PAGES.parent / "data" / "initiatives.geojson"
 FEATURES = json.loads(INITIATIVES.read_text(encoding="utf-8"))["features"]
 TOTAL = len(FEATURES)

@@ -28,7 +28,7 @@ from data.store import (
     open_store,
 )
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "data" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "data" / "templates"
 STATUS_OPTIONS = (None, *importer.STATUSES)
 PROJECT_FORM_FIELDS = (
     "name_zh",
