@@ -1,9 +1,10 @@
-"""Places: datums to WGS-84, points into counties, county names and towns, the report's items."""
+"""Places: datums to WGS-84, points into counties, county names and towns, the report's items
+(read by data.initiatives, the one loader).
+"""
 
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,13 +15,13 @@ from typing import Any
 import numpy as np
 import shapely
 
+from data.fields import code_label
 from data.importer.cells import cell_text
 from data.importer.columns import _key
 from data.importer.problems import CellError, show
 from geo.datum import bd09_to_gcj02, gcj02_to_wgs84
 
 DATA_DIR = Path(__file__).resolve().parents[1]
-INITIATIVES_PATH = DATA_DIR / "initiatives.geojson"
 COUNTIES_CSV = DATA_DIR / "counties.csv"
 
 # The transforms themselves are in geo/datum.py.
@@ -120,6 +121,9 @@ CITYWIDE_WORDS = (
     "whole city",
     "shaoyang city",
     "shaoyangshi",
+    # the exports' words for a city-wide item (the precision's label)
+    code_label("precision", "citywide", "zh"),
+    code_label("precision", "citywide", "en"),
 )
 _ZH_SUFFIXES = ("苗族自治县", "自治县", "市", "县", "区")
 _EN_SUFFIXES = (
@@ -318,10 +322,3 @@ def find_town(name: str, counties: Sequence[str] | None = None) -> Town:
         )
     # Same county: GeoNames may list a town twice (town and its seat); take the larger.
     return sorted(found, key=lambda t: (-t.population, t.geonameid))[0]
-
-
-@lru_cache(maxsize=1)
-def report_initiatives() -> dict[str, dict[str, Any]]:
-    """{id: properties} of the report-derived initiatives (read-only, data/initiatives.geojson)."""
-    doc = json.loads(INITIATIVES_PATH.read_text(encoding="utf-8"))
-    return {f["properties"]["id"]: f["properties"] for f in doc["features"]}
