@@ -4,6 +4,7 @@ has exactly its columns, and the importer reads and prints the same words for th
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -49,6 +50,15 @@ def test_the_importer_reads_the_import_fields_into_records_of_the_store_fields()
     assert project == set(fields.keys(fields.PROJECT))
     annotation = {f.name for f in dataclasses.fields(plan.AnnotationRecord)}
     assert annotation - {"row", "initiative_id"} == set(fields.keys(fields.ANNOTATION))
+
+
+@pytest.mark.parametrize("name", ["projects_template_zh.csv", "projects_template_en.csv"])
+def test_every_template_heading_is_an_import_field(name):
+    path = Path(fields.__file__).parent / "templates" / name
+    headings = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+    mapping = columns.guess_mapping(headings)
+    assert list(mapping) == headings
+    assert set(mapping.values()) <= set(fields.keys(fields.IMPORT))
 
 
 def test_the_exports_describe_the_vocabulary_columns():

@@ -602,7 +602,9 @@ def cli_env(tmp_path, monkeypatch):
 
 
 def run_cli(args, capsys):
-    code = importer.main([str(a) for a in args])
+    from data import admin
+
+    code = admin.main(["import", *(str(a) for a in args)])
     out = capsys.readouterr()
     return code, out.out, out.err
 
