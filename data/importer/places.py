@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import shapely
 
 from data.fields import code_label
 from data.importer.cells import cell_text
@@ -42,53 +41,26 @@ def to_wgs84(lon, lat, datum: str):
 
 @lru_cache(maxsize=1)
 def _counties():
-    from geo.counties import load_counties
+    """The 12 counties at full detail (geo.counties), read once per process."""
+    from geo.counties import load_counties  # geopandas: only once a point is placed
 
     return load_counties()
 
 
 def counties_at(lon: np.ndarray, lat: np.ndarray) -> list[str | None]:
-    """The adcode of the county containing each WGS-84 point, or None (vectorised)."""
-    counties = _counties()
-    out: list[str | None] = [None] * len(lon)
-    if not len(lon):
-        return out
-    for adcode, shape in zip(counties["adcode"], counties.geometry, strict=True):
-        inside = shapely.contains_xy(shape, lon, lat)
-        for i in np.flatnonzero(inside):
-            if out[i] is None:
-                out[i] = str(adcode)
-    return out
+    """The adcode of the county containing each WGS-84 point, or None (geo.spatial's join)."""
+    from geo.spatial import counties_at_points
 
-
-@lru_cache(maxsize=1)
-def _metric_counties():
-    from geo.spatial import METRIC_CRS
-
-    return _counties().to_crs(METRIC_CRS)
+    return counties_at_points(_counties(), lon, lat)
 
 
 def nearest_counties(
     lon: np.ndarray, lat: np.ndarray, tolerance_m: float = 1000.0
 ) -> list[str | None]:
-    """For points outside every county: the nearest county within `tolerance_m` (a point a
-    little over a border), else None. The batch form of geo.spatial.county_of_point."""
-    from pyproj import Transformer
+    """For points outside every county: the nearest county within `tolerance_m`, else None."""
+    from geo.spatial import nearest_counties as nearest
 
-    from geo.spatial import METRIC_CRS
-
-    out: list[str | None] = [None] * len(lon)
-    if not len(lon):
-        return out
-    x, y = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True).transform(lon, lat)
-    points = shapely.points(np.asarray(x), np.asarray(y))
-    metric = _metric_counties()
-    distances = np.vstack([shapely.distance(shape, points) for shape in metric.geometry])
-    nearest = np.argmin(distances, axis=0)
-    for i, j in enumerate(nearest):
-        if distances[j, i] <= tolerance_m:
-            out[i] = str(metric["adcode"].iloc[j])
-    return out
+    return nearest(_counties(), lon, lat, tolerance_m)
 
 
 def _near_city(lon: float, lat: float, margin_deg: float = 0.02) -> bool:
