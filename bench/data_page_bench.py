@@ -5,7 +5,7 @@
 Seeds a fresh SQLite store with N projects (one import), then runs the page as a visitor
 would: the first load, a switch of tab-independent widget (the coordinate system select) and
 a second one, and prints the wall time of each run and the process's peak RSS. --page runs
-another version of the page file (e.g. an older one from `git show REV:pages/9_数据_Data.py`)
+another version of the page file (e.g. an older one from `git show REV:pages/my_data.py`)
 against this checkout's store.
 """
 
@@ -46,7 +46,7 @@ def peak_mb() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=50_000)
-    parser.add_argument("--page", type=Path, default=REPO / "pages" / "9_数据_Data.py")
+    parser.add_argument("--page", type=Path, default=REPO / "pages" / "my_data.py")
     args = parser.parse_args()
     from streamlit.testing.v1 import AppTest
 

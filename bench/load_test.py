@@ -29,7 +29,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +57,7 @@ CHROMIUM_FLAGS = [
 COUNTIES = ("430582", "430528", "430524", "430581", "430529", "430525")
 CATEGORY_LABELS = ("基础设施", "文化旅游", "产业项目", "产业集群", "农业农村", "生态环保")
 SESSION_TIMEOUT_S = 240
-DATA_PAGE = urllib.parse.quote("数据_Data")
+DATA_PAGE = "data"
 
 _DRAWN = """([sel]) => {
     const f = document.querySelector(sel);

@@ -64,7 +64,7 @@ sys.path.insert(0, {root!r})
 
 import folium
 
-from components import map_builder
+from components.map import builder as map_builder
 
 
 def naive_points_layer(points, county_names, lang, *, clustered, data=None):

@@ -19,8 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from components import story, story_export  # noqa: E402
-from data import cached  # noqa: E402
+from components import cache as cached  # noqa: E402
+from components.exports import story_export  # noqa: E402
+from components.views import story  # noqa: E402
 from data.report import load_report  # noqa: E402
 from scripts.story_examples import export_of  # noqa: E402
 

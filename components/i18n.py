@@ -397,7 +397,7 @@ def name_of(record: dict, lang: str) -> str:
     return str(record.get("name_zh") or record.get("name_en") or "")
 
 
-# --- the Data page (pages/9_数据_Data.py): planners' own projects, import, log, export ---------
+# --- the Data page (pages/my_data.py): planners' own projects, import, log, export ---------
 STRINGS.update(
     {
         "data.page_title": {"zh": "数据 · 我的项目", "en": "Data · my projects"},
@@ -631,7 +631,7 @@ STRINGS.update(
 )
 
 
-# --- the Balance page (pages/4_均衡_Balance.py) and the Explorer (pages/5_项目表_Explorer.py) --
+# --- the Balance page (pages/balance.py) and the Explorer (pages/explorer.py) --
 STRINGS.update(
     {
         "balance.page_title": {"zh": "均衡 · 区域分布", "en": "Balance · regional spread"},

@@ -588,7 +588,7 @@ def plain_look(lang: str) -> KmlLook:
 def cli_layers(*, with_projects: bool = True, open_store: Callable | None = None) -> list[Layer]:
     """Everything the CLI exports: counties, the report's initiatives, the planner's projects."""
     from data.export import USER_DATA_COLUMNS
-    from data.initiatives import read_initiatives
+    from data.loaders import read_initiatives
     from geo.counties import load_counties
 
     initiatives = read_initiatives()

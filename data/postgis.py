@@ -10,7 +10,7 @@ start together take turns), it makes sure that:
 - ``user_projects.geom`` is a ``geometry(Point, 4326)`` column with a GiST index, set by a
   trigger from ``lon``/``lat`` on every insert and update (NULL when either is missing), so the
   two can never disagree;
-- ``report_initiatives`` holds the report's initiatives from the file in use (``data/initiatives.py``)
+- ``report_initiatives`` holds the report's initiatives from the file in use (``data/loaders.py``)
   (geometry from the GeoJSON, lists as comma-separated adcodes). It is rewritten only when the
   file changed: the file's SHA-256 is kept as the table's comment, so every replica start-up
   checks it and the first one after a data release reloads it;
@@ -33,7 +33,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from data.initiatives import initiatives_path, read_features
+from data.loaders import initiatives_path, read_features
 
 log = logging.getLogger(__name__)
 

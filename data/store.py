@@ -57,7 +57,7 @@ from data.fields import (
     PROJECT_FIELDS,
 )
 from data.importer import CellError, Existing, ImportPlan, dedupe_key
-from data.initiatives import report_initiatives
+from data.loaders import report_initiatives
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO / "var"

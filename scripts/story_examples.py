@@ -18,9 +18,11 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from components import map_model, story, story_export  # noqa: E402
-from components.map_view import map_view  # noqa: E402
-from data import cached  # noqa: E402
+from components import cache as cached  # noqa: E402
+from components.exports import story_export  # noqa: E402
+from components.map import model as map_model  # noqa: E402
+from components.views import story  # noqa: E402
+from components.views.map import map_view  # noqa: E402
 from data.build_targets import TARGETS_PATH  # noqa: E402
 
 

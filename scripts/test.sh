@@ -9,4 +9,6 @@ if [ -z "${TEST_DATABASE_URL:-}" ] && [ -f scripts/start_postgres.sh ]; then
   trap 'bash scripts/start_postgres.sh --stop >/dev/null 2>&1 || true' EXIT
 fi
 ruff check --quiet .
+ruff format --check --quiet .
+lint-imports --no-cache
 python3 -m pytest "$@"

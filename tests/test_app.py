@@ -148,8 +148,8 @@ def test_source_mine_draws_the_planners_project(tmp_path, monkeypatch):
 
 def test_investment_measure_colours_only_counties_with_stated_amounts(tmp_path, monkeypatch):
     """measure=investment: 邵东 gets its 12.5 亿元; every other county is no data, never 0."""
-    from components.map_view import county_investment
-    from components.view_state import Filters
+    from components.state.view_state import Filters
+    from components.views.map import county_investment
     from data import importer
     from data.store import open_store
 

@@ -1,5 +1,5 @@
 """Places: datums to WGS-84, points into counties, county names and towns, the report's items
-(read by data.initiatives, the one loader).
+(read by data.loaders, the one loader).
 """
 
 from __future__ import annotations

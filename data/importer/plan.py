@@ -41,7 +41,7 @@ from data.importer.readers import (
     read_table,
 )
 from data.importer.sandbox import read_table_isolated
-from data.initiatives import report_initiatives
+from data.loaders import report_initiatives
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from tests.browser.conftest import TIMEOUT_MS, start_app, stop_app
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = ROOT / "pages" / "9_数据_Data.py"
+PAGE = ROOT / "pages" / "my_data.py"
 AMOUNT = "input[aria-label^='Total investment']:visible"
 
 

@@ -17,7 +17,7 @@ from tests.browser.conftest import start_app, stop_app
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = ROOT / "pages" / "9_数据_Data.py"
+PAGE = ROOT / "pages" / "my_data.py"
 
 PAYLOADS = [
     "<script>alert('name')</script>",

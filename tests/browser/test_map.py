@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from data.cached import read_public_county_facts
+from data.loaders import read_public_county_facts
 from tests.browser.conftest import MAP_IFRAME, click_county, click_initiative_point, map_frame
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from components.explorer_view import REPORT_COLUMNS
+from components.views.explorer import REPORT_COLUMNS
 from tests.browser.conftest import TIMEOUT_MS, Traffic, open_context, start_app, stop_app
 
 pytestmark = pytest.mark.browser
@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FEATURES = json.loads((ROOT / "data" / "initiatives.geojson").read_text(encoding="utf-8"))[
     "features"
 ]
-BALANCE = "均衡_Balance"
-EXPLORER = "项目表_Explorer"
+BALANCE = "balance"
+EXPLORER = "explorer"
 SETTLED = '[data-testid="stDownloadButton"], [data-testid="stException"]'
 
 

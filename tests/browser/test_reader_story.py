@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
@@ -12,8 +11,8 @@ from tests.browser.conftest import map_frame
 
 pytestmark = pytest.mark.browser
 
-READER = quote("报告_Report")
-STORY = quote("故事_Story")
+READER = "report"
+STORY = "story"
 READER_IFRAME = 'iframe[title="st.iframe"], iframe[data-testid="stIFrame"]'
 
 
@@ -114,7 +113,7 @@ def test_story_exports_png_pdf_and_offline_html(page, browser, tmp_path):
 
 
 def test_county_profile_loads_from_its_link(page):
-    page.goto(f"{page.app.url}{quote('县区_County')}?county=430528")
+    page.goto(f"{page.app.url}{'county'}?county=430528")
     frame = map_frame(page)
     assert frame.locator("path.sy-county").count() == 12
     expect(page.get_by_text("新宁创建国家级全域旅游示范区").first).to_be_attached()

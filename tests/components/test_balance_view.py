@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from components import balance_view
+from analysis.balance import CITYWIDE, balance_indices, county_balance
+from analysis.balance_measures import with_amount
+from components.views import balance as balance_view
 from data import export
 from data.schema import COUNTY_ADCODES
-from geo.balance import CITYWIDE, balance_indices, county_balance
-from geo.balance_measures import with_amount
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from components import cards, legend
-from components.map_builder import Choropleth
+from analysis.choropleth import classify
+from components.map import legend
+from components.map.builder import Choropleth
+from components.views import cards
 from data.report import load_report
 from data.sources import public_county_facts, read_sources
-from geo.choropleth import classify
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +165,7 @@ def test_no_initiative_card_shows_a_curation_note(report):
     """All 185 cards, both languages: notes and curation references stay in the data."""
     import re
 
-    from data.cached import DEFAULT_INITIATIVES, read_initiatives
+    from data.loaders import DEFAULT_INITIATIVES, read_initiatives
     from tests.pages.test_county_texts import TEXT_MARKERS
 
     frame = read_initiatives(DEFAULT_INITIATIVES)

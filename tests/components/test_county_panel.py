@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from components import cards
-from components.map_model import county_panel_data
-from components.view_state import Filters, filter_mask
-from data.cached import DEFAULT_INITIATIVES, read_initiatives
+from components.map.model import county_panel_data
+from components.state.view_state import Filters, filter_mask
+from components.views import cards
+from data.loaders import DEFAULT_INITIATIVES, read_initiatives
 
 WUGANG = "430581"
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from components import explorer_view
+from components.views import explorer as explorer_view
 from data import export
-from data.cached import DEFAULT_INITIATIVES, read_initiatives
+from data.loaders import DEFAULT_INITIATIVES, read_initiatives
 
 NAMES = {"430582": "邵东市", "430528": "新宁县"}
 
@@ -169,7 +169,7 @@ def test_gis_layers_split_the_listed_rows_and_keep_every_one(report, counties):
 def test_gis_file_kml_uses_the_maps_colours_and_the_ui_language(report, counties, tmp_path):
     import pyogrio
 
-    from components import symbols
+    from components.map import symbols
 
     content = explorer_view.gis_file(
         report, counties, mine=False, fmt="kml", crs="4546", lang="en"

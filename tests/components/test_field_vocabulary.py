@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components import explorer_view
 from components.i18n import STRINGS, t
+from components.views import explorer as explorer_view
 from data import fields
 
 

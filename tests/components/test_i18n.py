@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.choropleth import MEASURES
 from components.i18n import LANGS, STRINGS, t
 from data.schema import CATEGORIES, COMMITMENTS, PRECISIONS, ROUTE_KINDS, ROUTE_STATUSES, SECTIONS
-from geo.choropleth import MEASURES
 
 
 def test_every_key_has_both_languages():

@@ -14,12 +14,13 @@ import pytest
 import shapely
 import streamlit_folium
 
-from components import map_builder, map_model
-from components.map_events import parse_map_click
-from components.offline_assets import NoLocalAsset, localise
-from components.view_state import Selection
-from data.cached import DEFAULT_INITIATIVES, read_initiatives
-from geo.choropleth import ROUTE_KM_KINDS
+from analysis.choropleth import ROUTE_KM_KINDS
+from components.map import builder as map_builder
+from components.map import model as map_model
+from components.map.events import parse_map_click
+from components.map.offline_assets import NoLocalAsset, localise
+from components.state.view_state import Selection
+from data.loaders import DEFAULT_INITIATIVES, read_initiatives
 from geo.counties import load_counties
 from geo.datum import DatumMismatchError, to_gcj02, wgs84_to_gcj02
 from geo.spatial import route_km_by_county

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.map_events import MapClick, parse_map_click, token
+from components.map.events import MapClick, parse_map_click, token
 
 
 def test_a_county_click():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import folium
 import folium.plugins
 
-from components.offline_assets import (
+from components.map.offline_assets import (
     BUNDLE_CSS,
     BUNDLE_JS,
     LOCAL_ASSETS,

@@ -10,12 +10,14 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from components import map_builder, map_model, symbols
-from components.citywide_view import citywide_groups
-from components.legend import legend_html
-from components.map_events import parse_map_click
-from components.view_state import Filters, Selection, filter_mask
-from data.cached import DEFAULT_INITIATIVES, read_initiatives
+from components.map import builder as map_builder
+from components.map import model as map_model
+from components.map import symbols
+from components.map.events import parse_map_click
+from components.map.legend import legend_html
+from components.state.view_state import Filters, Selection, filter_mask
+from components.views.citywide import citywide_groups
+from data.loaders import DEFAULT_INITIATIVES, read_initiatives
 from geo.counties import load_counties
 from geo.placement import ZOOMS, pixels_per_unit
 

@@ -15,8 +15,8 @@ import shapely
 from matplotlib import font_manager
 from PIL import Image
 
-from components import print_map
-from components.print_map import (
+from components.exports import print_map
+from components.exports.print_map import (
     CJK_FAMILIES,
     METRIC_CRS,
     CJKFontMissingError,
@@ -299,7 +299,7 @@ def test_title_and_subtitle_are_drawn():
 
 def test_print_symbols_are_the_screen_symbols():
     """Every category's printed marker is the screen icon's polygon in the screen's colour."""
-    from components import symbols
+    from components.map import symbols
 
     for category, (colour, shape) in symbols.CATEGORY_STYLE.items():
         marker = print_map.category_marker(category)
@@ -322,7 +322,7 @@ def test_print_symbols_are_the_screen_symbols():
 def test_print_route_styles_are_the_screen_styles(precision, status):
     """Colour, opacity, width and dashes of each route kind come from symbols.ROUTE_STYLE; the
     three kinds a reader must tell apart differ in colour."""
-    from components import symbols
+    from components.map import symbols
 
     for kind, screen in symbols.ROUTE_STYLE.items():
         printed = print_map.route_style(kind, precision, status)
@@ -345,7 +345,7 @@ def test_print_route_styles_are_the_screen_styles(precision, status):
 def test_drawn_routes_and_points_use_those_styles(counties):
     from matplotlib.colors import to_hex
 
-    from components import symbols
+    from components.map import symbols
 
     routes = gpd.GeoDataFrame(
         {"route_kind": ["hsr", "railway", "expressway"], "precision": ["site"] * 3},
@@ -383,7 +383,7 @@ def test_drawn_routes_and_points_use_those_styles(counties):
 def test_spotlight_outlines_the_county_and_lists_its_projects():
     from matplotlib.colors import to_hex
 
-    from components import symbols
+    from components.map import symbols
 
     real = load_counties(display=True)
     panel = print_map.Panel(
@@ -440,7 +440,7 @@ def test_choropleth_fills_are_the_screen_palette(counties):
     """The classes are filled with the screen's palette at the screen's opacity."""
     from matplotlib.colors import to_hex
 
-    from components import symbols
+    from components.map import symbols
 
     values = {"430522": 1.0, "430523": 2.0, "430511": 3.0}
     fig = print_map_figure(counties, values, title="t", legend_title="u", bins=[1.0, 2.0, 3.0])
@@ -492,7 +492,7 @@ def test_placed_marks_show_the_level_the_screen_shows_at_the_print_scale(countie
 
 def test_square_outlines_are_the_screen_rectangles():
     """The print's square outlines are the rectangles the screen's SVG icons draw."""
-    from components import symbols
+    from components.map import symbols
 
     for shape in ("square", "hollow_square"):
         colour = "#123456"

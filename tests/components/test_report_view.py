@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from components.report_view import Piece, SpanRecord, pieces, render_report_html, spans_covering
+from components.views.report import Piece, SpanRecord, pieces, render_report_html, spans_covering
 from data.report import load_report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,7 +87,7 @@ def test_the_reader_caption_says_how_many_highlights_the_map_draws():
     ones are listed beside the map."""
     import pandas as pd
 
-    from components.report_view import reader_caption
+    from components.views.report import reader_caption
 
     shown = pd.DataFrame(
         {

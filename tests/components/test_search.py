@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.search import build_index, expand_query, normalise
+from components.state.search import build_index, expand_query, normalise
 
 RECORDS = [
     ("county", "430582", "邵东市", "Shaodong City"),
@@ -67,7 +67,7 @@ def test_normalise_keeps_letters_digits_and_cjk():
 @pytest.fixture(scope="module")
 def report_index():
     """The app's own index: the report's initiatives and the synonyms file."""
-    from data.cached import DEFAULT_INITIATIVES, read_initiatives
+    from data.loaders import DEFAULT_INITIATIVES, read_initiatives
     from data.search_synonyms import read_search_synonyms
 
     frame = read_initiatives(DEFAULT_INITIATIVES)

@@ -9,8 +9,8 @@ import folium
 import pytest
 from branca.element import JavascriptLink
 
-from components import standalone_html as standalone_html_module
-from components.standalone_html import (
+from components.exports import standalone_html as standalone_html_module
+from components.exports.standalone_html import (
     JQUERY_DIR,
     JQUERY_VERSION,
     LEAFLET_DIR,
@@ -138,8 +138,9 @@ def test_an_unknown_external_asset_is_refused():
 
 def test_a_map_from_our_builder_inlines_the_apps_own_bundle():
     """map_builder links /app/static/vendor/…; a file saved to disk cannot reach it."""
-    from components import map_builder, map_model
-    from data.cached import initiatives_path, read_initiatives
+    from components.map import builder as map_builder
+    from components.map import model as map_model
+    from data.loaders import initiatives_path, read_initiatives
     from geo.counties import load_counties
 
     counties = load_counties(display=True)

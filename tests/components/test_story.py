@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from components import story
-from components.story import DEFAULT_SPOTLIGHT, STEPS, share_query, step_index, view_for
-from components.view_state import Selection
+from components.state.view_state import Selection
+from components.views import story
+from components.views.story import DEFAULT_SPOTLIGHT, STEPS, share_query, step_index, view_for
 from data.build_targets import TARGETS_PATH
 
 
@@ -50,18 +50,22 @@ def test_share_query_is_one_based_and_names_the_spotlight_county():
     ("page_url", "expected"),
     [
         (
-            "https://maps.example.cn/%E6%95%85%E4%BA%8B_Story?step=1&lang=zh#x",
-            "https://maps.example.cn/%E6%95%85%E4%BA%8B_Story?step=5&lang=en&county=430582",
+            "https://maps.example.cn/story?step=1&lang=zh#x",
+            "https://maps.example.cn/story?step=5&lang=en&county=430582",
         ),
         (  # the address as Streamlit may report it: the page path twice
-            "http://127.0.0.1:8501/故事_Story/故事_Story",
-            "http://127.0.0.1:8501/%E6%95%85%E4%BA%8B_Story?step=5&lang=en&county=430582",
+            "http://127.0.0.1:8501/story/story",
+            "http://127.0.0.1:8501/story?step=5&lang=en&county=430582",
         ),
         (  # behind a proxy with a base path, opened at the app's root
             "https://gov.example.cn/maps/",
-            "https://gov.example.cn/maps/%E6%95%85%E4%BA%8B_Story?step=5&lang=en&county=430582",
+            "https://gov.example.cn/maps/story?step=5&lang=en&county=430582",
         ),
-        (None, "/%E6%95%85%E4%BA%8B_Story?step=5&lang=en&county=430582"),
+        (  # a base path that contains the page's name is kept whole
+            "https://gov.example.cn/story-maps/story",
+            "https://gov.example.cn/story-maps/story?step=5&lang=en&county=430582",
+        ),
+        (None, "/story?step=5&lang=en&county=430582"),
     ],
 )
 def test_share_url_is_the_complete_address_of_the_step(page_url, expected):

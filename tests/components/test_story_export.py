@@ -8,8 +8,8 @@ import io
 import pytest
 from PIL import Image
 
-from components import story_export
-from data import cached
+from components import cache as cached
+from components.exports import story_export
 from data.report import load_report
 from scripts.story_examples import export_of
 
@@ -81,7 +81,7 @@ def test_the_spotlight_print_draws_the_county_level_items_inside_the_county(spot
     zoomed to the county; its one line is drawn as a route."""
     import shapely
 
-    from components.print_map import METRIC_CRS, print_map_figure
+    from components.exports.print_map import METRIC_CRS, print_map_figure
 
     counties = cached.counties(display=True)
     options = story_export.print_options(spotlight_en, counties)

@@ -10,10 +10,11 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from components import story_map, symbols
+from components import cache as cached
+from components.exports import story_map
 from components.i18n import t
-from components.story import STEPS, view_for
-from data import cached
+from components.map import symbols
+from components.views.story import STEPS, view_for
 from data.report import load_report
 from geo.datum import WGS84
 
@@ -69,7 +70,7 @@ def test_project_list_html_escapes_names():
 
 
 def test_story_map_of_the_spotlight_is_framed_on_the_county(initiatives, counties):
-    from components.map_view import map_view
+    from components.views.map import map_view
 
     version = cached.current_initiatives()[0]
     view = map_view(view_for(STEPS[-1], lang="en", county="430582"), version, initiatives)

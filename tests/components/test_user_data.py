@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from components.user_data import (
+from components.state.view_state import Filters
+from components.views.user_data import (
     filtered_investment,
     filtered_projects,
     has_amounts,
     project_search_ids,
     split_counties,
 )
-from components.view_state import Filters
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 
-from components.view_state import (
+from components.state.view_state import (
     Filters,
     Selection,
     ViewState,

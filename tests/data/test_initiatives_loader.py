@@ -1,5 +1,5 @@
 """SHAOYANG_INITIATIVES switches every reader of the initiatives at once: the map's loader, the
-importer, the store and the GIS export see the same items."""
+importer, the store and the GIS export see the same items (data/loaders.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,14 @@ import json
 
 import pytest
 
-from data import gis_export, importer, initiatives
-from data.cached import read_initiatives as map_initiatives
+from data import gis_export, importer, loaders
 from data.store import NotFoundError, ProjectStore
 
 
 @pytest.fixture
 def small_dataset(tmp_path, monkeypatch):
     """Three of the report's features under new ids, in a file SHAOYANG_INITIATIVES names."""
-    committed = json.loads(initiatives.DEFAULT_INITIATIVES.read_text(encoding="utf-8"))
+    committed = json.loads(loaders.DEFAULT_INITIATIVES.read_text(encoding="utf-8"))
     features = []
     for i, feature in enumerate(committed["features"][:3]):
         properties = {**feature["properties"], "id": f"bench-item-{i}"}
@@ -25,7 +24,7 @@ def small_dataset(tmp_path, monkeypatch):
         json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
         encoding="utf-8",
     )
-    monkeypatch.setenv(initiatives.INITIATIVES_ENV, str(path))
+    monkeypatch.setenv(loaders.INITIATIVES_ENV, str(path))
     return path
 
 
@@ -33,10 +32,9 @@ IDS = {"bench-item-0", "bench-item-1", "bench-item-2"}
 
 
 def test_the_loaders_read_the_file_the_variable_names(small_dataset):
-    assert initiatives.initiatives_path() == small_dataset
-    assert set(initiatives.report_initiatives()) == IDS
-    assert set(initiatives.read_initiatives()["id"]) == IDS
-    assert set(map_initiatives(initiatives.initiatives_path())["id"]) == IDS
+    assert loaders.initiatives_path() == small_dataset
+    assert set(loaders.report_initiatives()) == IDS
+    assert set(loaders.read_initiatives()["id"]) == IDS  # what the map draws
 
 
 def test_the_importer_and_the_store_see_the_same_items(small_dataset, tmp_path):
@@ -48,7 +46,7 @@ def test_the_importer_and_the_store_see_the_same_items(small_dataset, tmp_path):
     store.apply_import(plan.skipping_problems(), actor="t")
     frame = store.annotations_frame()
     assert list(frame["initiative_id"]) == ["bench-item-1"]
-    assert frame["name_zh"].iloc[0] == initiatives.report_initiatives()["bench-item-1"]["name_zh"]
+    assert frame["name_zh"].iloc[0] == loaders.report_initiatives()["bench-item-1"]["name_zh"]
     with pytest.raises(NotFoundError):
         store.annotate("shaoyong-hsr", {"status": "completed"}, actor="t")
     store.close()
@@ -63,8 +61,8 @@ def test_the_gis_export_writes_the_items_in_use(small_dataset):
 
 
 def test_an_edited_file_is_read_again(small_dataset):
-    assert set(initiatives.report_initiatives()) == IDS
+    assert set(loaders.report_initiatives()) == IDS
     collection = json.loads(small_dataset.read_text(encoding="utf-8"))
     collection["features"] = collection["features"][:1]
     small_dataset.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
-    assert set(initiatives.report_initiatives()) == {"bench-item-0"}
+    assert set(loaders.report_initiatives()) == {"bench-item-0"}

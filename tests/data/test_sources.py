@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from data.cached import read_county_facts, read_public_county_facts
+from data.loaders import read_county_facts, read_public_county_facts
 from data.sources import FIGURES, public_county_facts, publisher_of, read_sources
 
 

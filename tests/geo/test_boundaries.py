@@ -25,7 +25,7 @@ PROPERTIES = ["adcode", "name_zh", "name_en", "type", "region_group"]
 UTM_49N = "EPSG:32649"  # Shaoyang lies in UTM zone 49 (108-114 E)
 URBAN_DISTRICTS = ["430502", "430503", "430511"]
 
-# GeoNames ids of the county seats (../shared/reference/places.csv rows P18-P26). The three
+# GeoNames ids of the county seats (from the project's sourced reference places). The three
 # urban districts have no GeoNames seat point: their seats are unsourced or cited to Google
 # Maps (possibly GCJ-02), so they are left out here; the city-centre point covers them below.
 SEAT_GEONAME_IDS = {
@@ -43,7 +43,7 @@ SEAT_GEONAME_IDS = {
 SHAOYANG_CITY_CENTRE_ID = "1816920"
 
 # Share of area that moves under the GCJ-02 shift, symmetric difference / area, as measured
-# independently in ../shared/reference/datum.md.
+# independently of this code, outside the repository.
 MOVED_SHARE_DATUM_MD = {"430502": 0.205, "430503": 0.190, "430511": 0.274}
 
 

@@ -21,7 +21,7 @@ from geo.datum import (
 
 GEOD = pyproj.Geod(ellps="WGS84")
 
-# Independent check value, ../shared/reference/datum.md (geocompass/pg-coordtransform#10).
+# Independent check value (docs/datum.md; from geocompass/pg-coordtransform#10).
 CHECK_WGS84 = (111.43877780268987, 27.223905373786593)
 CHECK_GCJ02 = (111.44439660708835, 27.220718937598154)
 

@@ -1,4 +1,4 @@
-"""The Balance page under AppTest: the 12 county rows, indices equal to geo.balance's for the same
+"""The Balance page under AppTest: the 12 county rows, indices equal to analysis.balance's for the same
 data, URL state (filters, counting, basis, language), caveats, exports and investment weighting."""
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analysis.balance import balance_indices, county_balance, item_totals
 from components.i18n import t
 from data import importer
-from data.cached import read_public_county_facts
+from data.loaders import read_public_county_facts
 from data.schema import COUNTY_ADCODES
 from data.store import open_store
-from geo.balance import balance_indices, county_balance, item_totals
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "4_均衡_Balance.py")
+PAGE = str(ROOT / "pages" / "balance.py")
 FEATURES = json.loads((ROOT / "data" / "initiatives.geojson").read_text(encoding="utf-8"))[
     "features"
 ]
@@ -56,7 +56,7 @@ def run_page(**params: str) -> AppTest:
 
 
 def reference(features: list[dict]) -> pd.DataFrame:
-    """The county table computed straight from the data with geo.balance (no page code)."""
+    """The county table computed straight from the data with analysis.balance (no page code)."""
     return county_balance(features, FACTS, {}, city_population=CITY_POPULATION)
 
 

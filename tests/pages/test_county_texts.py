@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.cards import fit_width
+from components.views.cards import fit_width
 from data.sources import read_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-COUNTY = str(ROOT / "pages" / "3_县区_County.py")
+COUNTY = str(ROOT / "pages" / "county.py")
 
 
 def run(page: str, **params: str) -> AppTest:
@@ -124,7 +124,7 @@ def test_initiative_cards_show_no_curation_notes(item_id):
 
 
 def test_the_report_caption_counts_what_the_map_draws():
-    at = run(str(ROOT / "pages" / "2_报告_Report.py"))
+    at = run(str(ROOT / "pages" / "report.py"))
     caption = at.caption[0].value
     drawn = sum(f["geometry"] is not None for f in FEATURES)
     citywide = sum(f["geometry"] is None and not f["properties"]["counties"] for f in FEATURES)
@@ -145,20 +145,20 @@ def column_widths(element) -> dict[str, object]:
 
 
 def test_the_balance_table_is_wide_enough_for_chengbu():
-    at = run(str(ROOT / "pages" / "4_均衡_Balance.py"))
+    at = run(str(ROOT / "pages" / "balance.py"))
     table = next(df for df in at.dataframe if "县市区" in df.value.columns and len(df.value) == 12)
     assert "城步苗族自治县" in set(table.value["县市区"])
     assert column_widths(table)["县市区"] >= fit_width(["城步苗族自治县"]) >= 7 * 14
 
 
 def test_the_explorer_counties_column_fits_the_longest_english_name():
-    at = run(str(ROOT / "pages" / "5_项目表_Explorer.py"), lang="en")
+    at = run(str(ROOT / "pages" / "explorer.py"), lang="en")
     table = next(df for df in at.dataframe if "Counties" in df.value.columns)
     assert column_widths(table)["Counties"] >= fit_width(["Chengbu Miao Autonomous County"])
 
 
 def test_the_upload_box_says_in_chinese_what_its_english_means():
-    at = run(str(ROOT / "pages" / "9_数据_Data.py"))
+    at = run(str(ROOT / "pages" / "my_data.py"))
     uploader = at.get("file_uploader")[0].proto
     assert "20 MB" in uploader.label
     assert "Drag and drop a file here" in uploader.help and "把文件拖到这里" in uploader.help

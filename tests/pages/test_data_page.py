@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from data.store import open_store
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "9_数据_Data.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "my_data.py")
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 GOOD = f"项目名称\t县市区\t总投资\t状态\n产业园\t邵东市\t12.5亿元\t在建\n{HOSTILE}\t新宁\t3000万元\t谋划\n"
 BAD = "项目名称\t县市区\t总投资\n\tnowhere\t12.5\n"

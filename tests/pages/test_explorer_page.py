@@ -14,7 +14,7 @@ from data import importer
 from data.store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "5_项目表_Explorer.py")
+PAGE = str(ROOT / "pages" / "explorer.py")
 FEATURES = json.loads((ROOT / "data" / "initiatives.geojson").read_text(encoding="utf-8"))[
     "features"
 ]

@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
-READER = str(PAGES / "2_报告_Report.py")
-COUNTY = str(PAGES / "3_县区_County.py")
-STORY = str(PAGES / "6_故事_Story.py")
+READER = str(PAGES / "report.py")
+COUNTY = str(PAGES / "county.py")
+STORY = str(PAGES / "story.py")
 INITIATIVES = PAGES.parent / "data" / "initiatives.geojson"
 FEATURES = json.loads(INITIATIVES.read_text(encoding="utf-8"))["features"]
 TOTAL = len(FEATURES)
@@ -111,7 +111,7 @@ def test_story_spotlight_lists_the_county_itself_and_links_to_itself():
     and gives the complete link to this very step of the Story page."""
     at = run(STORY, step="5", county="430582", lang="en")
     assert "Shaodong City · 邵东市" in markdown(at)
-    from data import cached
+    from components import cache as cached
 
     initiatives = cached.current_initiatives()[1]
     n = int(initiatives["counties"].map(lambda codes: "430582" in codes).sum())
@@ -121,7 +121,7 @@ def test_story_spotlight_lists_the_county_itself_and_links_to_itself():
     assert "Quanmutang reservoir" in listed
     assert "Longhui" not in listed  # no other county's items
     link = at.code[0].value
-    assert unquote(link).endswith("/故事_Story?step=5&lang=en&county=430582")
+    assert unquote(link).endswith("/story?step=5&lang=en&county=430582")
 
 
 def test_story_overview_shows_the_report_targets():

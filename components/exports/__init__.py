@@ -1,0 +1,1 @@
+"""Files handed to people: printable maps, story exports, standalone offline HTML."""

@@ -1,0 +1,1 @@
+"""Map building: the folium map, its layers, symbols, legend and the map view a page shows."""

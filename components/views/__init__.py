@@ -1,0 +1,1 @@
+"""Page views: what each page shows besides the map (cards, tables, balance, story steps)."""
