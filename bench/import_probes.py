@@ -1,4 +1,4 @@
-"""Peak memory and time of `python -m data.importer FILE --dry-run` on hostile files.
+"""Peak memory and time of `python -m data.admin import FILE --dry-run` on hostile files.
 
     python bench/import_probes.py                 # this checkout
     python bench/import_probes.py --repo DIR      # another tree (e.g. an older commit, unpacked
@@ -43,7 +43,7 @@ def run(repo: Path, path: str, cap_bytes: int, timeout: float, store: str) -> tu
     env.pop("DATABASE_URL", None)
     start = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "data.importer", path, "--dry-run", "--lang", "en"],
+        [sys.executable, "-m", "data.admin", "import", path, "--dry-run", "--lang", "en"],
         cwd=repo,
         env=env,
         stdout=subprocess.PIPE,

@@ -7,6 +7,8 @@ test checks that every key has both languages.
 
 from __future__ import annotations
 
+from data.fields import CATEGORY_CODES, PRECISION_CODES, STATUS_CODES
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -87,26 +89,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "basemap.osm": {"zh": "OpenStreetMap", "en": "OpenStreetMap"},
     "basemap.esri": {"zh": "Esri 卫星影像", "en": "Esri imagery"},
     "basemap.gaode": {"zh": "高德地图（GCJ-02）", "en": "Gaode / Amap (GCJ-02)"},
-    # --- categories ----------------------------------------------------------------------------
-    "category.infrastructure": {"zh": "基础设施", "en": "Infrastructure"},
-    "category.industrial_project": {"zh": "产业项目", "en": "Industrial projects"},
-    "category.industry_cluster": {"zh": "产业集群", "en": "Industry clusters"},
-    "category.enterprise": {"zh": "企业", "en": "Enterprises"},
-    "category.consumption_event": {"zh": "消费与节会", "en": "Consumption & events"},
-    "category.tourism": {"zh": "文化旅游", "en": "Tourism"},
-    "category.agriculture": {"zh": "农业农村", "en": "Agriculture & rural"},
-    "category.urban_renewal": {"zh": "城市更新", "en": "Urban renewal"},
-    "category.ecology": {"zh": "生态环保", "en": "Ecology"},
-    "category.innovation": {"zh": "科技创新", "en": "Innovation"},
-    "category.reform_opening": {"zh": "改革开放", "en": "Reform & opening-up"},
-    "category.county_positioning": {"zh": "县域定位", "en": "County positioning"},
-    "category.public_service": {"zh": "公共服务", "en": "Public services"},
-    # --- precision -----------------------------------------------------------------------------
-    "precision.site": {"zh": "精确地点", "en": "Exact site"},
-    "precision.town": {"zh": "乡镇/大致位置", "en": "Town / approximate point"},
-    "precision.county": {"zh": "县域（只知道所在县）", "en": "County level (the county only)"},
-    "precision.schematic": {"zh": "示意线路", "en": "Schematic line"},
-    "precision.citywide": {"zh": "全市性", "en": "City-wide"},
+    # categories and precisions: from the field vocabulary, below the table
     # --- commitments ---------------------------------------------------------------------------
     "commitment.建成": {"zh": "建成", "en": "Complete"},
     "commitment.开工": {"zh": "开工", "en": "Start works"},
@@ -383,6 +366,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "list.sep_long": {"zh": "；", "en": "; "},
 }
 
+# The words for the codes are the field vocabulary's (data/fields.py), so the importer, the
+# exports and the interface name a category, a precision or a status alike.
+STRINGS.update(
+    {
+        f"{kind}.{c.code}": {"zh": c.zh, "en": c.en}
+        for kind, codes in (
+            ("category", CATEGORY_CODES),
+            ("precision", PRECISION_CODES),
+            ("data.status", STATUS_CODES),
+        )
+        for c in codes
+    }
+)
+
 
 def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
     """The string for ``key`` in ``lang`` (falling back to 中文), with ``{name}`` filled in."""
@@ -520,9 +517,6 @@ STRINGS.update(
         "data.field.responsible_unit": {"zh": "责任单位", "en": "Responsible unit"},
         "data.field.note": {"zh": "备注", "en": "Note"},
         "data.status.none": {"zh": "（未知）", "en": "(unknown)"},
-        "data.status.planned": {"zh": "谋划", "en": "planned"},
-        "data.status.under_construction": {"zh": "在建", "en": "under construction"},
-        "data.status.completed": {"zh": "建成", "en": "completed"},
         "data.choose_initiative": {"zh": "选择报告条目", "en": "Choose a report item"},
         "data.annotations_table": {
             "zh": "已补充数据的报告条目",

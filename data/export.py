@@ -17,25 +17,15 @@ import io
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
+from data import fields
+from data.fields import Column
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of an export, as the dictionary sheet explains it."""
-
-    name: str
-    label_zh: str
-    label_en: str
-    description_zh: str = ""
-    description_en: str = ""
-    unit: str = ""
 
 
 def neutralise(value: Any) -> Any:
@@ -224,135 +214,42 @@ def to_geojson_bytes(
 
 
 # The columns of the user-data export (data.store.EXPORT_COLUMNS), for the dictionary sheet.
-USER_DATA_COLUMNS: tuple[Column, ...] = (
-    Column(
-        "kind",
-        "类型",
-        "kind",
-        "project = 自己的项目；annotation = 对报告条目的补充",
-        "project = your own project; annotation = figures added to a report initiative",
-    ),
-    Column(
-        "project_id",
-        "项目编号",
-        "project id",
-        "保留此列再导入即更新该项目",
-        "keep it when re-importing to update the project",
-    ),
-    Column(
-        "initiative_id",
-        "报告条目编号",
-        "report initiative id",
-        "报告条目的编号（只读的报告数据）",
-        "id of the report initiative (read-only report data)",
-    ),
-    Column("name_zh", "项目名称", "project name"),
-    Column("name_en", "英文名称", "English name"),
-    Column(
-        "counties",
-        "县市区代码",
-        "county adcodes",
-        "6位行政区划代码，多个用逗号分隔；空 = 全市",
-        "6-digit adcodes, comma-separated; empty = city-wide",
-    ),
-    Column("town", "乡镇", "town"),
-    Column("lon", "经度", "longitude", "WGS-84", "WGS-84", "°"),
-    Column("lat", "纬度", "latitude", "WGS-84", "WGS-84", "°"),
-    Column(
-        "datum",
-        "坐标系",
-        "datum",
-        "导出坐标一律为 WGS-84",
-        "exported coordinates are always WGS-84",
-    ),
-    Column(
-        "precision",
-        "定位精度",
-        "location precision",
-        "site 点位 / town 乡镇 / county 县市区 / citywide 全市",
-        "site / town / county / citywide",
-    ),
-    Column("location_source", "定位来源", "location source"),
-    Column("category", "类别", "category"),
-    Column(
-        "status",
-        "状态",
-        "status",
-        "planned 谋划 / under_construction 在建 / completed 建成",
-        "planned / under_construction / completed",
-    ),
-    Column("investment_yi", "总投资", "total investment", "", "", "亿元 (100 million CNY)"),
-    Column("start_date", "开工时间", "start date", "", "", "YYYY-MM-DD"),
-    Column("end_date", "竣工时间", "end date", "", "", "YYYY-MM-DD"),
-    Column("responsible_unit", "责任单位", "responsible unit"),
-    Column("note", "备注", "note"),
-    Column("updated_at", "最后修改时间", "last changed", "UTC", "UTC"),
-    Column("updated_by", "最后修改人", "last changed by"),
-)
+USER_DATA_COLUMNS: tuple[Column, ...] = fields.dictionary(fields.EXPORT)
 
 
 # ---- the user-data export in a person's language
 
-KIND_LABELS = {
-    "project": ("自己的项目", "my project"),
-    "annotation": ("报告条目补充", "report item"),
-}
-PRECISION_LABELS = {
-    "site": ("具体地点", "site"),
-    "town": ("乡镇", "town"),
-    "county": ("县级", "county"),
-    "citywide": ("全市", "city-wide"),
-}
-STATUS_LABELS = {
-    "planned": ("谋划", "planned"),
-    "under_construction": ("在建", "under construction"),
-    "completed": ("建成", "completed"),
-}
-# Shown under these headings (both re-import to the same field); the amount heading carries
-# its unit so a bare number re-imports as 亿元.
-_HEADING_OVERRIDES = {
-    "kind": ("记录类型", "record kind"),  # 类型 alone would read back as the category
-    "counties": ("县市区", "counties"),
-    "investment_yi": ("总投资(亿元)", "total investment (100 million CNY)"),
-}
-# Columns whose values are codes: shown as words, with the codes beside them.
-_CODED = ("kind", "counties", "precision", "category", "status")
-
 
 def _coded_label(name: str, code: Any, lang: str, county_names: dict[str, dict[str, str]]) -> Any:
-    from data.importer import CATEGORY_ZH
-
-    i = 0 if lang == "zh" else 1
     if name == "counties" and not (isinstance(code, str) and code.strip(",")):
-        return PRECISION_LABELS["citywide"][i]  # no county: city-wide (and re-imports as such)
+        # No county: city-wide (and re-imports as such).
+        return fields.code_label("precision", "citywide", lang)
     if code is None or (isinstance(code, float) and math.isnan(code)) or code == "":
         return None
     if name == "counties":
         codes = [c for c in str(code).split(",") if c]
         words = [county_names.get(c, {}).get(lang, c) for c in codes]
         return ("、" if lang == "zh" else ", ").join(words)
-    if name == "category":
-        return CATEGORY_ZH.get(code, code) if lang == "zh" else str(code).replace("_", " ")
-    table = {"kind": KIND_LABELS, "precision": PRECISION_LABELS, "status": STATUS_LABELS}[name]
-    return table.get(code, (code, code))[i]
+    return fields.code_label(fields.FIELD_BY_KEY[name].codes or "", str(code), lang)
 
 
-def _headings(col: Column, lang: str) -> tuple[Column, Column | None]:
-    """The column of words for `col` in `lang`, and the column of its codes (if coded)."""
-    zh, en = _HEADING_OVERRIDES.get(col.name, (col.label_zh, col.label_en))
+def _headings(spec: fields.Field, lang: str) -> tuple[Column, Column | None]:
+    """The column of words for `spec` in `lang`, and the column of its codes (if coded)."""
     shown = Column(
-        zh if lang == "zh" else en, zh, en, col.description_zh, col.description_en, col.unit
+        spec.label_zh if lang == "zh" else spec.label_en,
+        spec.label_zh,
+        spec.label_en,
+        spec.description_zh,
+        spec.description_en,
+        spec.unit,
     )
-    if col.name not in _CODED:
+    if not spec.coded:
         return shown, None
-    if col.name == "counties":  # its own labels already say 代码 / adcodes
-        code_zh, code_en = col.label_zh, col.label_en
-    else:
-        code_zh, code_en = f"{col.label_zh}代码", f"{col.label_en} code"
+    codes = spec.code_column()
     return shown, Column(
-        code_zh if lang == "zh" else code_en,
-        code_zh,
-        code_en,
+        codes.label_zh if lang == "zh" else codes.label_en,
+        codes.label_zh,
+        codes.label_en,
         "机器可读的代码（前一列的内容）；再导入时不使用",
         "the machine-readable code of the column before; not read on re-import",
     )
@@ -361,8 +258,8 @@ def _headings(col: Column, lang: str) -> tuple[Column, Column | None]:
 def user_data_columns(lang: str) -> list[Column]:
     """The dictionary of :func:`user_data_for_people`'s columns (names are the headings)."""
     out: list[Column] = []
-    for col in USER_DATA_COLUMNS:
-        shown, code = _headings(col, lang)
+    for spec in fields.table(fields.EXPORT):
+        shown, code = _headings(spec, lang)
         out += [shown] if code is None else [shown, code]
     return out
 
@@ -374,12 +271,12 @@ def user_data_for_people(
     for under_construction, 430582, infrastructure — each code kept in a column right after its
     words. Re-imports like the coded export (the code columns are not read)."""
     data: dict[str, list[Any]] = {}
-    for col in USER_DATA_COLUMNS:
-        values = list(frame[col.name]) if col.name in frame.columns else [None] * len(frame)
-        shown, code = _headings(col, lang)
+    for spec in fields.table(fields.EXPORT):
+        values = list(frame[spec.name]) if spec.name in frame.columns else [None] * len(frame)
+        shown, code = _headings(spec, lang)
         if code is None:
             data[shown.name] = values
         else:
-            data[shown.name] = [_coded_label(col.name, v, lang, county_names) for v in values]
+            data[shown.name] = [_coded_label(spec.name, v, lang, county_names) for v in values]
             data[code.name] = values
     return pd.DataFrame(data)

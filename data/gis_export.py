@@ -36,14 +36,16 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from data.export import Column, spreadsheet_frame
+from data import fields
+from data.export import spreadsheet_frame
+from data.fields import Column
 from geo.datum import WGS84, require_datum, to_gcj02
 
 FORMATS = ("gpkg", "shp", "kml", "fgb")
@@ -157,60 +159,7 @@ COUNTY_COLUMNS: tuple[Column, ...] = (
 )
 
 # The columns of data/initiatives.geojson as the CLI exports them (lists joined with commas).
-INITIATIVE_COLUMNS: tuple[Column, ...] = (
-    Column("id", "编号", "id", "稳定的可读编号", "stable readable slug"),
-    Column("name_zh", "名称", "name (Chinese)", "保留报告用词", "the report's wording"),
-    Column("name_en", "英文名称", "name (English)"),
-    Column("category", "类别代码", "category code"),
-    Column("section", "报告章节", "report section", "一 至 八，或 targets", "一 to 八, or targets"),
-    Column(
-        "counties",
-        "县市区代码",
-        "county adcodes",
-        "6位代码，逗号分隔；空 = 全市性",
-        "6-digit adcodes, comma-separated; empty = city-wide",
-    ),
-    Column(
-        "source_start",
-        "原文起点",
-        "source start",
-        "data/report/report.txt 中的字符位置",
-        "character offset in data/report/report.txt",
-        "字符 chars",
-    ),
-    Column("source_end", "原文终点", "source end", "同上（不含）", "as above (exclusive)"),
-    Column("source_text", "报告原文", "report text", "原文片段", "the passage, verbatim"),
-    Column(
-        "precision",
-        "定位精度",
-        "location precision",
-        "site / town / county / schematic / citywide",
-        "site / town / county / schematic / citywide",
-    ),
-    Column("commitment", "承诺力度", "commitment", "建成 … 谋划", "建成 (firmest) … 谋划"),
-    Column("commitment_verb", "原文用词", "the report's verb"),
-    Column(
-        "quantities",
-        "报告给出的数量",
-        "quantities stated",
-        "原文数字；空 = 报告未给出（不是零）",
-        "as printed; empty = none stated (not zero)",
-    ),
-    Column("location_source", "位置依据", "location source"),
-    Column("location_note", "位置说明", "location note"),
-    Column("cluster", "所属集群", "cluster", "企业所属集群的编号", "id of the cluster it anchors"),
-    Column("route_kind", "线路类型", "route kind"),
-    Column("route_status", "线路状态", "route status"),
-    Column("route_status_note", "线路状态说明", "route status note"),
-    Column(
-        "counties_beyond_geometry",
-        "线外县市区",
-        "counties beyond the line",
-        "来源提到但示意线未经过的县市区",
-        "counties the source names that the drawn line does not reach",
-    ),
-    Column("note", "说明", "note"),
-)
+INITIATIVE_COLUMNS: tuple[Column, ...] = fields.dictionary(fields.REPORT)
 
 
 def _geometry_column(crs: CrsChoice) -> Column:
@@ -286,7 +235,9 @@ def report_table(initiatives: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     frame = initiatives.copy()
     if "quantities" in frame.columns:
         frame["quantities"] = [
-            "；".join(str(q.get("text", "")) for q in (value if isinstance(value, list) else []))
+            "；".join(
+                str(q.get("text", "")) for q in (value if isinstance(value, list | tuple) else [])
+            )
             or None
             for value in frame["quantities"]
         ]
@@ -324,21 +275,12 @@ def reproject(frame: gpd.GeoDataFrame, crs: CrsChoice) -> gpd.GeoDataFrame:
 # --------------------------------------------------------------------------- shapefile helpers
 
 
+# Shapefile names of the columns longer than ten characters: the vocabulary's fields, then the
+# explorer's derived columns and the dictionary's own.
 _SHORT_NAMES = {
+    **fields.dbf_names(),
     "category_label": "cat_label",
     "county_names": "cnty_names",
-    "commitment_verb": "commit_vrb",
-    "source_start": "src_start",
-    "source_end": "src_end",
-    "source_text": "src_text",
-    "location_source": "loc_source",
-    "location_note": "loc_note",
-    "route_status": "route_stat",
-    "route_status_note": "rt_st_note",
-    "counties_beyond_geometry": "cnty_beyon",
-    "investment_yi": "invest_yi",
-    "responsible_unit": "resp_unit",
-    "initiative_id": "init_id",
     "region_group": "region_grp",
     "user_status": "u_status",
     "user_investment_yi": "u_invest",
@@ -637,14 +579,8 @@ def export_bytes(
 
 
 def plain_look(lang: str) -> KmlLook:
-    """The CLI's KML look: names in `lang`, category names from the importer's vocabulary."""
-    from data.importer import CATEGORY_ZH
-
-    labels = (
-        dict(CATEGORY_ZH)
-        if lang == "zh"
-        else {c: c.replace("_", " ").capitalize() for c in CATEGORY_ZH}
-    )
+    """The CLI's KML look: names in `lang`, category names from the field vocabulary."""
+    labels = {c.code: c.en if lang == "en" else c.zh for c in fields.CATEGORY_CODES}
     title = "邵阳市2024年政府工作报告项目" if lang == "zh" else "Shaoyang 2024 report initiatives"
     return KmlLook(lang=lang, category_labels=labels, document_title=title)
 
@@ -652,13 +588,10 @@ def plain_look(lang: str) -> KmlLook:
 def cli_layers(*, with_projects: bool = True, open_store: Callable | None = None) -> list[Layer]:
     """Everything the CLI exports: counties, the report's initiatives, the planner's projects."""
     from data.export import USER_DATA_COLUMNS
+    from data.loaders import read_initiatives
     from geo.counties import load_counties
 
-    path = Path(
-        os.environ.get("SHAOYANG_INITIATIVES") or Path(__file__).parent / "initiatives.geojson"
-    )
-    initiatives = gpd.read_file(path)
-    initiatives.attrs["datum"] = WGS84
+    initiatives = read_initiatives()
     layers = [county_layer(load_counties())]
     layers += item_layers(report_table(initiatives), INITIATIVE_COLUMNS, titles=LAYER_TITLES)
     if with_projects:
@@ -672,7 +605,10 @@ def cli_layers(*, with_projects: bool = True, open_store: Callable | None = None
         projects = store.projects_geoframe((open_store or store.open_store)().projects_frame())
         if len(projects):
             projects = projects.rename(columns={"project_id": "id"})
-            columns = (Column("id", "项目编号", "project id"), *USER_DATA_COLUMNS)
+            columns = (
+                replace(fields.FIELD_BY_KEY["project_id"].code_column(), name="id"),
+                *USER_DATA_COLUMNS,
+            )
             layers += item_layers(projects, columns, prefix="my_projects", titles=LAYER_TITLES)
     return layers
 

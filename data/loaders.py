@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 import os
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
+from data.fields import REPORT, table
 from data.sources import public_county_facts, read_sources
 from geo.datum import WGS84
 
@@ -24,23 +27,11 @@ INITIATIVES_ENV = "SHAOYANG_INITIATIVES"
 DEFAULT_INITIATIVES = DATA / "initiatives.geojson"
 COUNTIES_CSV = DATA / "counties.csv"
 
-# Properties every feature must carry for the map (the full contract is data/schema.py).
-REQUIRED = ("id", "name_zh", "name_en", "category", "section", "counties", "precision",
-            "commitment", "source_start", "source_end")  # fmt: skip
-OPTIONAL_DEFAULTS: dict[str, object] = {
-    "commitment_verb": "",
-    "source_text": "",
-    "quantities": [],
-    "location_source": "",
-    "location_note": None,
-    "cluster": None,
-    "route_kind": None,
-    "route_status": None,
-    "route_status_note": None,
-    "counties_beyond_geometry": [],
-    "note": None,
-    "top_ten": None,
-}
+# Properties every feature must carry (the full contract is data/schema.py); the others take
+# their default when a file leaves them out. Both come from the field vocabulary.
+REQUIRED = tuple(f.name for f in table(REPORT) if f.required)
+OPTIONAL_DEFAULTS: dict[str, Any] = {f.name: f.default for f in table(REPORT) if not f.required}
+_LIST_FIELDS = tuple(f.name for f in table(REPORT) if f.type in ("adcodes", "quantities"))
 LINE_TYPES = ("LineString", "MultiLineString")
 
 
@@ -49,6 +40,7 @@ class DatasetError(ValueError):
 
 
 def initiatives_path() -> Path:
+    """The initiatives file in use: $SHAOYANG_INITIATIVES, else data/initiatives.geojson."""
     return Path(os.environ.get(INITIATIVES_ENV) or DEFAULT_INITIATIVES)
 
 
@@ -58,11 +50,13 @@ def version_of(path: Path) -> str:
     return f"{path.resolve()}|{stat.st_mtime_ns}|{stat.st_size}"
 
 
-def read_initiatives(path: Path) -> gpd.GeoDataFrame:
-    """The initiatives as a GeoDataFrame (geometry None where there is none), tagged WGS-84.
+def read_features(path: Path) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """(properties, GeoJSON geometry or None) per feature, in file order.
 
-    List fields (``counties``, ``quantities``) become tuples; the frame is indexed by ``id``
-    too, in file order.
+    Missing optional properties take their defaults; list properties (``counties``,
+    ``quantities`` ...) become tuples and adcodes strings. A file that is not a
+    FeatureCollection, a feature without a required property, or an id used twice is a
+    :class:`DatasetError`.
     """
     try:
         collection = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -71,25 +65,49 @@ def read_initiatives(path: Path) -> gpd.GeoDataFrame:
         raise DatasetError(
             f"{path.name}: not a readable GeoJSON FeatureCollection ({exc})"
         ) from exc
-    rows = []
-    geoms = []
+    out = []
+    seen: set[str] = set()
+    duplicates: list[str] = []
     for index, feature in enumerate(features):
         properties = feature.get("properties") or {}
         missing = [name for name in REQUIRED if name not in properties]
         if missing:
             raise DatasetError(f"{path.name}: feature #{index} lacks {', '.join(missing)}")
         row = {**OPTIONAL_DEFAULTS, **properties}
-        row["counties"] = tuple(str(code) for code in row["counties"] or ())
-        row["counties_beyond_geometry"] = tuple(row["counties_beyond_geometry"] or ())
-        row["quantities"] = tuple(row["quantities"] or ())
-        rows.append(row)
-        geometry = feature.get("geometry")
-        geoms.append(shapely.geometry.shape(geometry) if geometry else None)
+        for name in _LIST_FIELDS:
+            row[name] = tuple(row[name] or ())
+        row["counties"] = tuple(str(code) for code in row["counties"])
+        if row["id"] in seen:
+            duplicates.append(row["id"])
+        seen.add(row["id"])
+        out.append((row, feature.get("geometry") or None))
+    if duplicates:
+        raise DatasetError(f"{path.name}: duplicate ids {sorted(duplicates)[:5]}")
+    return out
+
+
+def report_initiatives(path: Path | None = None) -> dict[str, dict[str, Any]]:
+    """{id: properties} of the initiatives in use (read-only; re-read when the file changes):
+    what the store and the importer check annotated ids against."""
+    return _properties(version_of(path or initiatives_path()))
+
+
+@lru_cache(maxsize=4)
+def _properties(version: str) -> dict[str, dict[str, Any]]:
+    path = Path(version.rsplit("|", 2)[0])
+    return {row["id"]: row for row, _geometry in read_features(path)}
+
+
+def read_initiatives(path: Path | None = None) -> gpd.GeoDataFrame:
+    """The initiatives as a GeoDataFrame (geometry None where there is none), tagged WGS-84.
+
+    List fields (``counties``, ``quantities``) become tuples; the frame is indexed by ``id``
+    too, in file order. Without `path`, the file in use (``initiatives_path``).
+    """
+    features = read_features(path or initiatives_path())
+    rows = [row for row, _geometry in features]
+    geoms = [shapely.geometry.shape(g) if g else None for _row, g in features]
     frame = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
-    if frame["id"].duplicated().any():
-        raise DatasetError(
-            f"{path.name}: duplicate ids {sorted(frame.loc[frame['id'].duplicated(), 'id'])[:5]}"
-        )
     frame.index = pd.Index(frame["id"].to_numpy(dtype=object))
     # pandas stores missing text as NaN; the app (and its cards) expect None.
     for column in OPTIONAL_DEFAULTS:

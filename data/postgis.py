@@ -10,7 +10,7 @@ start together take turns), it makes sure that:
 - ``user_projects.geom`` is a ``geometry(Point, 4326)`` column with a GiST index, set by a
   trigger from ``lon``/``lat`` on every insert and update (NULL when either is missing), so the
   two can never disagree;
-- ``report_initiatives`` holds the report's initiatives from ``data/initiatives.geojson``
+- ``report_initiatives`` holds the report's initiatives from the file in use (``data/loaders.py``)
   (geometry from the GeoJSON, lists as comma-separated adcodes). It is rewritten only when the
   file changed: the file's SHA-256 is kept as the table's comment, so every replica start-up
   checks it and the first one after a data release reloads it;
@@ -18,7 +18,8 @@ start together take turns), it makes sure that:
   them) and the planner's live projects, one row each, with ``geom geometry(Geometry, 4326)``.
   A view over a UNION cannot be written to, so it is read-only by construction.
 
-``python -m data.postgis`` runs the same steps against ``$DATABASE_URL`` and says what it found.
+``python -m data.admin postgis`` runs the same steps against ``$DATABASE_URL`` and says what it
+found.
 """
 
 from __future__ import annotations
@@ -27,15 +28,18 @@ import hashlib
 import json
 import logging
 import os
-import sys
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from data.loaders import initiatives_path, read_features
+
 log = logging.getLogger(__name__)
 
-INITIATIVES = Path(__file__).resolve().parent / "initiatives.geojson"
+# The report table's columns besides counties and geom, as the vocabulary names them.
+_REPORT_COLUMNS = ("id", "name_zh", "name_en", "category", "precision", "commitment",
+                   "source_start", "source_end", "source_text")  # fmt: skip
 VIEW = "planning_items"
 REPORT_TABLE = "report_initiatives"
 GEOM_INDEX = "user_projects_geom_gist"
@@ -112,30 +116,21 @@ def available(connection: sa.Connection) -> bool:
     )
 
 
-def dataset_version(path: Path = INITIATIVES) -> str:
-    """The SHA-256 of the initiatives file: the report table is reloaded when it changes."""
+def dataset_version(path: Path | None = None) -> str:
+    """The SHA-256 of the initiatives file (the one in use unless told): the report table is
+    reloaded when it changes."""
+    path = path or initiatives_path()
     return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _load_initiatives(connection: sa.Connection, path: Path) -> int:
     """Replace the rows of the report table by the file's features; return how many."""
-    features = json.loads(path.read_text(encoding="utf-8"))["features"]
     rows = []
-    for feature in features:
-        props = feature["properties"]
-        geometry = feature.get("geometry")
+    for props, geometry in read_features(path):
         rows.append(
             {
-                "id": props["id"],
-                "name_zh": props["name_zh"],
-                "name_en": props.get("name_en"),
-                "category": props["category"],
-                "counties": ",".join(props.get("counties") or ()),
-                "precision": props["precision"],
-                "commitment": props.get("commitment"),
-                "source_start": props["source_start"],
-                "source_end": props["source_end"],
-                "source_text": props.get("source_text"),
+                **{name: props.get(name) for name in _REPORT_COLUMNS},
+                "counties": ",".join(props["counties"]),
                 "geometry": json.dumps(geometry) if geometry else None,
             }
         )
@@ -195,11 +190,13 @@ def _ensure(connection: sa.Connection, path: Path) -> None:
     )
 
 
-def enable(engine: sa.Engine, path: Path = INITIATIVES) -> bool:
-    """Set up (or check) the PostGIS objects; True if they are in place, False if PostGIS is
-    not there (SQLite, no extension, switched off, or not allowed to create it)."""
+def enable(engine: sa.Engine, path: Path | None = None) -> bool:
+    """Set up (or check) the PostGIS objects for the initiatives file in use (or `path`); True
+    if they are in place, False if PostGIS is not there (SQLite, no extension, switched off,
+    or not allowed to create it)."""
     if engine.dialect.name != "postgresql" or disabled():
         return False
+    path = path or initiatives_path()
     try:
         with engine.begin() as connection:
             if not available(connection):
@@ -221,24 +218,3 @@ def _drop_view_first(table: sa.Table, connection: sa.Connection, **_kw) -> None:
         "initiative_annotations",
     ):
         connection.exec_driver_sql(f"DROP VIEW IF EXISTS {VIEW}")
-
-
-def main(argv: list[str] | None = None) -> int:
-    from data.store import ProjectStore, database_url
-
-    url = database_url()
-    if not url.startswith("postgresql"):
-        print("DATABASE_URL does not name a PostgreSQL database; nothing to do", file=sys.stderr)
-        return 2
-    store = ProjectStore(url)
-    if not store.postgis:
-        print("PostGIS is not available on this server (or SHAOYANG_POSTGIS=0)", file=sys.stderr)
-        return 1
-    with store.engine.connect() as connection:
-        count = connection.scalar(sa.text("SELECT count(*) FROM planning_items"))
-    print(f"PostGIS ready: view {VIEW} has {count} rows; add it in QGIS as a PostGIS layer")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

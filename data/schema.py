@@ -18,6 +18,9 @@ from pydantic import (
     model_validator,
 )
 
+# The code lists are the field vocabulary's (data/fields.py); named here for the schema's readers.
+from data.fields import CATEGORIES, PRECISIONS
+
 COUNTY_ADCODES: dict[str, str] = {
     "430502": "双清区",
     "430503": "大祥区",
@@ -33,23 +36,7 @@ COUNTY_ADCODES: dict[str, str] = {
     "430582": "邵东市",
 }
 
-CATEGORIES = (
-    "infrastructure",
-    "industrial_project",
-    "industry_cluster",
-    "enterprise",
-    "consumption_event",
-    "tourism",
-    "agriculture",
-    "urban_renewal",
-    "ecology",
-    "innovation",
-    "reform_opening",
-    "county_positioning",
-    "public_service",
-)
 SECTIONS = ("targets", "一", "二", "三", "四", "五", "六", "七", "八")
-PRECISIONS = ("site", "town", "county", "schematic", "citywide")
 
 # How firm a promise is, firmest first. The report's own verb is kept
 # beside the class in `commitment_verb`.

@@ -49,47 +49,18 @@ from sqlalchemy.orm import (
 )
 
 from data import importer, postgis
-from data.importer import (
+from data.fields import (
     ANNOTATION_FIELDS,
-    MAX_NAME_CHARS,
-    MAX_NOTE_CHARS,
-    CellError,
-    Existing,
-    ImportPlan,
-    dedupe_key,
+    EDITABLE_PROJECT_FIELDS,
+    EXPORT_FIELDS,
+    FIELD_BY_KEY,
+    PROJECT_FIELDS,
 )
+from data.importer import CellError, Existing, ImportPlan, dedupe_key
+from data.loaders import report_initiatives
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO / "var"
-
-PROJECT_FIELDS = (
-    "name_zh",
-    "name_en",
-    "counties",
-    "town",
-    "lon",
-    "lat",
-    "precision",
-    "location_source",
-    "category",
-    "status",
-    "investment_yi",
-    "start_date",
-    "end_date",
-    "responsible_unit",
-    "note",
-)
-EDITABLE_PROJECT_FIELDS = (
-    "name_zh",
-    "name_en",
-    "category",
-    "status",
-    "investment_yi",
-    "start_date",
-    "end_date",
-    "responsible_unit",
-    "note",
-)
 
 
 class StoreError(Exception):
@@ -319,9 +290,10 @@ def _annotation_state(row: Annotation | None) -> dict[str, Any]:
 def _from_state(name: str, value: Any) -> Any:
     if value is None:
         return None
-    if name == "investment_yi":
+    kind = FIELD_BY_KEY[name].type
+    if kind == "amount":
         return Decimal(value)
-    if name in ("start_date", "end_date"):
+    if kind == "date":
         return dt.date.fromisoformat(value)
     return value
 
@@ -345,23 +317,27 @@ def _normalise_patch(patch: Mapping[str, Any], allowed: tuple[str, ...]) -> dict
     out: dict[str, Any] = {}
     try:
         for name, value in patch.items():
-            if name == "status":
-                out[name] = importer.parse_status(value)
-            elif name == "category":
-                out[name] = importer.parse_category(value)
-            elif name == "investment_yi":
-                out[name] = None if value in (None, "") else importer.parse_amount(value, "亿元")
-            elif name in ("start_date", "end_date"):
-                out[name] = importer.parse_date(value, end=name == "end_date")
-            elif name == "note":
-                out[name] = _clean_text(name, value, MAX_NOTE_CHARS)
-            else:
-                out[name] = _clean_text(name, value, MAX_NAME_CHARS)
+            out[name] = _typed(name, value)
     except CellError as exc:
         raise ValueError(f"{name}: {exc.en}") from None
     if "name_zh" in out and not out["name_zh"]:
         raise ValueError("name_zh: the project name cannot be empty")
     return out
+
+
+_CODE_PARSERS = {"status": importer.parse_status, "category": importer.parse_category}
+
+
+def _typed(name: str, value: Any) -> Any:
+    """An edited value checked and typed by its field's type (the importer's rules)."""
+    spec = FIELD_BY_KEY[name]
+    if spec.type == "code":
+        return _CODE_PARSERS[name](value)
+    if spec.type == "amount":
+        return None if value in (None, "") else importer.parse_amount(value, "亿元")
+    if spec.type == "date":
+        return importer.parse_date(value, end=name == "end_date")
+    return _clean_text(name, value, spec.max_chars or 0)
 
 
 def _normalise_base(
@@ -766,7 +742,7 @@ class ProjectStore:
     ) -> dict[str, Any] | None:
         """Set status, investment, dates, unit or note of a report initiative (the report itself
         is never changed)."""
-        if initiative_id not in importer.report_initiatives():
+        if initiative_id not in report_initiatives():
             raise NotFoundError(f"the report has no initiative {initiative_id}")
         values = _normalise_patch(patch, ANNOTATION_FIELDS)
         with self._writing(auth) as session:
@@ -791,7 +767,7 @@ class ProjectStore:
             after = _annotation_state(row)
             if after != before:
                 _touch(row, actor)
-                name_zh = importer.report_initiatives()[initiative_id]["name_zh"]
+                name_zh = report_initiatives()[initiative_id]["name_zh"]
                 cs = _change_set(
                     session,
                     actor,
@@ -997,7 +973,7 @@ class ProjectStore:
 
     def annotations_frame(self) -> pd.DataFrame:
         """Annotations joined with the report's names and counties, one row per initiative."""
-        initiatives = importer.report_initiatives()
+        initiatives = report_initiatives()
         rows = []
         for note in self.list_annotations():
             props = initiatives.get(note["initiative_id"], {})
@@ -1078,29 +1054,7 @@ ANNOTATION_FRAME_COLUMNS = (
     "updated_at",
     "updated_by",
 )
-EXPORT_COLUMNS = (
-    "kind",
-    "project_id",
-    "initiative_id",
-    "name_zh",
-    "name_en",
-    "counties",
-    "town",
-    "lon",
-    "lat",
-    "datum",
-    "precision",
-    "location_source",
-    "category",
-    "status",
-    "investment_yi",
-    "start_date",
-    "end_date",
-    "responsible_unit",
-    "note",
-    "updated_at",
-    "updated_by",
-)
+EXPORT_COLUMNS = EXPORT_FIELDS
 
 
 def investment_by_county(projects: pd.DataFrame, annotations: pd.DataFrame) -> dict[str, float]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -76,3 +77,37 @@ def route_km_table(
         if geom is not None and geom.geom_type in ("LineString", "MultiLineString"):
             table[str(route_id)] = route_km_by_county(counties, geom)
     return table
+
+
+def counties_at_points(
+    counties: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray
+) -> list[str | None]:
+    """The adcode of the county containing each WGS-84 point, or None: the batch form of
+    county_of_point's first step (one vectorised test per county)."""
+    require_datum(counties, WGS84)
+    out: list[str | None] = [None] * len(lon)
+    if not len(lon):
+        return out
+    for adcode, shape in zip(counties["adcode"], counties.geometry, strict=True):
+        for i in np.flatnonzero(shapely.contains_xy(shape, lon, lat)):
+            if out[i] is None:
+                out[i] = str(adcode)
+    return out
+
+
+def nearest_counties(
+    counties: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, tolerance_m: float = 1000.0
+) -> list[str | None]:
+    """For points outside every county: the nearest county within `tolerance_m` (a point a
+    little over a border), else None. The batch form of county_of_point's second step."""
+    out: list[str | None] = [None] * len(lon)
+    if not len(lon):
+        return out
+    metric = _metric(counties)
+    points = gpd.GeoSeries(shapely.points(lon, lat), crs="EPSG:4326").to_crs(METRIC_CRS)
+    distances = np.vstack([shapely.distance(shape, points.to_numpy()) for shape in metric.geometry])
+    nearest = np.argmin(distances, axis=0)
+    for i, j in enumerate(nearest):
+        if distances[j, i] <= tolerance_m:
+            out[i] = str(metric["adcode"].iloc[j])
+    return out

@@ -21,9 +21,8 @@ from components.i18n import name_of, t
 from components.map import symbols
 from components.views.cards import fit_width
 from components.views.user_data import split_counties
-from data import gis_export
-from data.export import Column
-from data.importer import ANNOTATION_FIELDS
+from data import fields, gis_export
+from data.fields import ANNOTATION_FIELDS, Column
 from data.store import merge_annotations
 from geo.datum import WGS84
 
@@ -67,157 +66,56 @@ def export_column_names(mine: bool) -> tuple[str, ...]:
 
 
 def explorer_columns(mine: bool) -> list[Column]:
-    """The column dictionary of the explorer's exports, in export order."""
-    columns = {
-        "source": Column(
-            "source",
-            "来源",
-            "source",
-            "report = 政府工作报告；my_data = 我自己录入的项目",
-            "report = the Government Work Report; my_data = a project you added",
-        ),
-        "id": Column(
-            "id",
-            "编号",
-            "ID",
-            "报告条目编号，或我的项目编号",
-            "report initiative id, or your project's id",
-        ),
-        "name_zh": Column("name_zh", "名称", "name (Chinese)"),
-        "name_en": Column("name_en", "英文名称", "name (English)"),
-        "category": Column("category", "类别代码", "category code"),
-        "category_label": Column(
-            "category_label",
-            "类别",
-            "category",
-            "按导出时的界面语言",
-            "in the interface language at export time",
-        ),
-        "counties": Column(
-            "counties",
-            "县市区代码",
-            "county adcodes",
-            "6位代码，多个用逗号分隔；空 = 全市性",
-            "6-digit adcodes, comma-separated; empty = city-wide",
-        ),
-        "county_names": Column("county_names", "县市区", "counties"),
-        "precision": Column(
-            "precision",
-            "定位精度",
-            "location precision",
-            "site 精确地点 / town 乡镇 / county 县级 / schematic 示意线路 / citywide 全市性",
-            "site / town / county / schematic / citywide",
-        ),
-        "commitment": Column(
-            "commitment",
-            "承诺力度",
-            "commitment",
-            "建成 开工 推进 运营 举办 打造 创建 培育 支持 争取 谋划",
-            "from firmest (建成 complete) to 谋划 plan",
-        ),
-        "commitment_verb": Column("commitment_verb", "原文用词", "the report's verb"),
-        "section": Column(
-            "section",
-            "报告章节",
-            "report section",
-            "targets = 主要预期目标；一 至 八 = 2024年工作安排各部分",
-            "targets = the 2024 targets; 一 to 八 = the parts of the 2024 work plan",
-        ),
-        "quantities": Column(
-            "quantities",
-            "报告给出的数量",
-            "quantities stated",
-            "原文数字（说明），多个用；分隔；空 = 报告未给出（不是零）",
-            "the figure as printed (what it counts), separated by ；; empty = none stated (not zero)",
-        ),
-        "route_kind": Column(
-            "route_kind",
-            "线路类型",
-            "route kind",
-            "hsr 高铁 / railway 铁路 / expressway 高速 / road 公路 / rail_service 班列 / corridor 产业走廊",
-            "hsr / railway / expressway / road / rail_service / corridor",
-        ),
-        "route_status": Column(
-            "route_status",
-            "线路状态",
-            "route status",
-            "planned / under_construction / open / unknown",
-            "planned / under_construction / open / unknown",
-        ),
-        "route_km": Column(
-            "route_km",
-            "县内线路里程",
-            "route length inside the counties",
-            "示意线按县界切分后的合计",
-            "the schematic line's length inside the 12 counties",
-            "km",
-        ),
-        "lon": Column(
-            "lon", "经度", "longitude", "WGS-84；仅点位项目", "WGS-84; point items only", "°"
-        ),
-        "lat": Column(
-            "lat", "纬度", "latitude", "WGS-84；仅点位项目", "WGS-84; point items only", "°"
-        ),
-        "source_start": Column(
-            "source_start",
-            "原文起点",
-            "source start",
-            "报告文本 data/report/report.txt 中的字符位置",
-            "character offset in data/report/report.txt",
-            "字符 chars",
-        ),
-        "source_end": Column(
-            "source_end",
-            "原文终点",
-            "source end",
-            "同上（不含）",
-            "as above (exclusive)",
-            "字符 chars",
-        ),
-        "source_text": Column(
-            "source_text",
-            "报告原文",
-            "report text",
-            "该条目所在的报告原文片段",
-            "the passage of the report the item comes from",
-        ),
-        "location_source": Column(
-            "location_source",
-            "位置依据",
-            "location source",
-            "定位所依据的来源",
-            "where the location comes from",
-        ),
-        "location_note": Column("location_note", "位置说明", "location note"),
-        "note": Column("note", "说明", "note"),
-        "town": Column("town", "乡镇", "town", "我的项目", "your projects"),
-        "user_status": Column(
-            "user_status",
-            "状态（我的数据）",
-            "status (my data)",
-            "planned 谋划 / under_construction 在建 / completed 建成",
-            "planned / under_construction / completed",
-        ),
-        "user_investment_yi": Column(
-            "user_investment_yi",
-            "总投资（我的数据）",
-            "total investment (my data)",
-            "",
-            "",
-            "亿元 (100 million CNY)",
-        ),
-        "user_start_date": Column(
-            "user_start_date", "开工时间（我的数据）", "start date (my data)", "", "", "YYYY-MM-DD"
-        ),
-        "user_end_date": Column(
-            "user_end_date", "竣工时间（我的数据）", "end date (my data)", "", "", "YYYY-MM-DD"
-        ),
-        "user_responsible_unit": Column(
-            "user_responsible_unit", "责任单位（我的数据）", "responsible unit (my data)"
-        ),
-        "user_note": Column("user_note", "备注（我的数据）", "note (my data)"),
-    }
+    """The column dictionary of the explorer's exports, in export order: the vocabulary's
+    fields as data/fields.py describes them, the explorer's own derived columns below."""
+    columns = {f.name: f.code_column() for f in fields.FIELDS}
+    columns.update(_DERIVED_COLUMNS)
+    for name in ANNOTATION_FIELDS:
+        spec = fields.FIELD_BY_KEY[name]
+        columns[f"user_{name}"] = Column(
+            f"user_{name}",
+            f"{spec.label_zh}（我的数据）",
+            f"{spec.label_en} (my data)",
+            spec.description_zh,
+            spec.description_en,
+            spec.unit,
+        )
     return [columns[name] for name in export_column_names(mine)]
+
+
+# The explorer's columns that no record holds: made for the table from the record's fields.
+_DERIVED_COLUMNS = {
+    "source": Column(
+        "source",
+        "来源",
+        "source",
+        "report = 政府工作报告；my_data = 我自己录入的项目",
+        "report = the Government Work Report; my_data = a project you added",
+    ),
+    "id": Column(
+        "id",
+        "编号",
+        "ID",
+        "报告条目编号，或我的项目编号",
+        "report initiative id, or your project's id",
+    ),
+    "category_label": Column(
+        "category_label",
+        "类别",
+        "category",
+        "按导出时的界面语言",
+        "in the interface language at export time",
+    ),
+    "county_names": Column("county_names", "县市区", "counties"),
+    "route_km": Column(
+        "route_km",
+        "县内线路里程",
+        "route length inside the counties",
+        "示意线按县界切分后的合计",
+        "the schematic line's length inside the 12 counties",
+        "km",
+    ),
+}
 
 
 def header(column: Column, lang: str) -> str:

@@ -6,8 +6,9 @@ spreadsheet row number: the header is row 1, the first data row is row 2); the s
 plan in one transaction, all or nothing — or, on request, the valid rows only, the problem rows
 handed back as a CSV with their messages (:meth:`ImportPlan.skipping_problems`).
 
-``python -m data.importer FILE [--dry-run] [--skip-invalid]`` runs both. It is the
-administrator's tool: it runs with the server's environment and so with its edit password.
+``python -m data.admin import FILE [--dry-run] [--skip-invalid]`` runs both (data/admin.py:
+the administrator's tool, above the store, runs with the server's environment and so with
+its edit password).
 Files from outside are read in a child process limited in memory and time
 (:func:`read_table_isolated`); every reader stops at the size, row and column limits as it
 reads, whatever the file declares.
@@ -30,7 +31,6 @@ The package, by what a reader looks for:
 - ``cells``: amounts, dates, statuses, categories, datums, coordinates, text
 - ``places``: datums to WGS-84, points into counties, county and town names
 - ``plan``: :func:`validate`, :func:`plan_import` and the :class:`ImportPlan`
-- ``cli``: ``python -m data.importer``
 
 Every name is also reachable as ``data.importer.NAME``; the submodule is imported on first use,
 so a process that only reads files never loads numpy or shapely.
@@ -42,7 +42,7 @@ import importlib
 from typing import Any
 
 # Searched in this order, the light ones first.
-_SUBMODULES = ("problems", "columns", "readers", "sandbox", "cells", "places", "plan", "cli")
+_SUBMODULES = ("problems", "columns", "readers", "sandbox", "cells", "places", "plan")
 
 
 def __getattr__(name: str) -> Any:

@@ -11,41 +11,17 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from data.fields import CATEGORY_CODES, FIELD_BY_KEY, STATUS_CODES, Code
 from data.importer.columns import _key
 from data.importer.problems import CellError, show
-from data.schema import CATEGORIES
 
-MAX_NAME_CHARS = 300
-MAX_NOTE_CHARS = 5000
+MAX_NAME_CHARS = FIELD_BY_KEY["name_zh"].max_chars or 300
+MAX_NOTE_CHARS = FIELD_BY_KEY["note"].max_chars or 5000
 # Larger than any plausible project (the whole of China's GDP is ~130万亿元 = 1.3e6 亿元).
 MAX_AMOUNT_YI = Decimal("1000000")
 AMOUNT_PLACES = Decimal("0.00000001")  # 1 元 in 亿元
 
-STATUSES = ("planned", "under_construction", "completed")
-PRECISIONS = ("site", "town", "county", "citywide")
 DATUMS = ("wgs84", "gcj02", "bd09")
-
-STATUS_LABELS = {
-    "planned": ("谋划", "planned"),
-    "under_construction": ("在建", "under construction"),
-    "completed": ("建成", "completed"),
-}
-
-CATEGORY_ZH = {
-    "infrastructure": "基础设施",
-    "industrial_project": "产业项目",
-    "industry_cluster": "产业集群",
-    "enterprise": "企业",
-    "consumption_event": "消费活动",
-    "tourism": "文旅",
-    "agriculture": "农业",
-    "urban_renewal": "城市更新",
-    "ecology": "生态环保",
-    "innovation": "科技创新",
-    "reform_opening": "改革开放",
-    "county_positioning": "县域定位",
-    "public_service": "公共服务",
-}
 
 
 def cell_text(cell: Any) -> str:
@@ -213,36 +189,17 @@ def parse_date(cell: Any, *, end: bool = False) -> dt.date | None:
     )
 
 
-_STATUS_WORDS = {
-    "planned": ("planned", "plan", "planning", "谋划", "规划", "拟建", "前期", "储备", "计划"),
-    "under_construction": (
-        "underconstruction",
-        "construction",
-        "ongoing",
-        "inprogress",
-        "在建",
-        "续建",
-        "新开工",
-        "开工",
-        "施工",
-        "建设中",
-        "实施中",
-    ),
-    "completed": (
-        "completed",
-        "complete",
-        "done",
-        "finished",
-        "建成",
-        "竣工",
-        "完工",
-        "已完成",
-        "已建成",
-        "投产",
-        "建成投产",
-    ),
-}
-_STATUS_LOOKUP = {_key(word): status for status, words in _STATUS_WORDS.items() for word in words}
+def _words(codes: tuple[Code, ...]) -> dict[str, str]:
+    """{normalised word: code}: the code (with spaces for _), its words in both languages and its
+    synonyms, as the field vocabulary gives them."""
+    lookup: dict[str, str] = {}
+    for entry in codes:
+        for word in (entry.code, entry.code.replace("_", " "), entry.zh, entry.en, *entry.synonyms):
+            lookup.setdefault(_key(word), entry.code)
+    return lookup
+
+
+_STATUS_LOOKUP = _words(STATUS_CODES)
 
 
 def _lookup(
@@ -269,34 +226,18 @@ def parse_status(cell: Any) -> str | None:
     )
 
 
-_CATEGORY_LOOKUP = {_key(c): c for c in CATEGORIES} | {
-    _key(c.replace("_", " ")): c for c in CATEGORIES
-}
-_CATEGORY_LOOKUP |= {_key(zh): c for c, zh in CATEGORY_ZH.items()}
-_CATEGORY_LOOKUP |= {
-    _key(word): c
-    for c, words in {
-        "infrastructure": ("交通", "基建", "基础设施建设", "水利", "能源"),
-        "industrial_project": ("工业", "工业项目", "产业", "制造业"),
-        "tourism": ("旅游", "文化旅游", "文旅项目"),
-        "agriculture": ("农业农村", "乡村振兴", "现代农业"),
-        "urban_renewal": ("城建", "城市建设", "老旧小区改造", "棚改"),
-        "ecology": ("生态", "环保", "生态环境"),
-        "innovation": ("创新", "科技"),
-        "public_service": ("民生", "社会事业", "教育", "医疗", "卫生"),
-        "consumption_event": ("消费", "会展", "活动"),
-    }.items()
-    for word in words
-}
+_CATEGORY_LOOKUP = _words(CATEGORY_CODES)
 
 
 def parse_category(cell: Any) -> str | None:
+    """A category code from its code, its words in either language (the interface's) or a
+    synonym (交通, 文旅 ...)."""
     return _lookup(
         cell,
         _CATEGORY_LOOKUP,
         "unknown_category",
-        "未知类别 {cell}：可选 " + "、".join(CATEGORY_ZH.values()),
-        "unknown category {cell}: use one of " + ", ".join(CATEGORIES),
+        "未知类别 {cell}：可选 " + "、".join(c.zh for c in CATEGORY_CODES),
+        "unknown category {cell}: use one of " + ", ".join(c.code for c in CATEGORY_CODES),
     )
 
 

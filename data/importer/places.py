@@ -1,9 +1,10 @@
-"""Places: datums to WGS-84, points into counties, county names and towns, the report's items."""
+"""Places: datums to WGS-84, points into counties, county names and towns, the report's items
+(read by data.loaders, the one loader).
+"""
 
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,15 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import shapely
 
+from data.fields import code_label
 from data.importer.cells import cell_text
 from data.importer.columns import _key
 from data.importer.problems import CellError, show
 from geo.datum import bd09_to_gcj02, gcj02_to_wgs84
 
 DATA_DIR = Path(__file__).resolve().parents[1]
-INITIATIVES_PATH = DATA_DIR / "initiatives.geojson"
 COUNTIES_CSV = DATA_DIR / "counties.csv"
 
 # The transforms themselves are in geo/datum.py.
@@ -41,53 +41,26 @@ def to_wgs84(lon, lat, datum: str):
 
 @lru_cache(maxsize=1)
 def _counties():
-    from geo.counties import load_counties
+    """The 12 counties at full detail (geo.counties), read once per process."""
+    from geo.counties import load_counties  # geopandas: only once a point is placed
 
     return load_counties()
 
 
 def counties_at(lon: np.ndarray, lat: np.ndarray) -> list[str | None]:
-    """The adcode of the county containing each WGS-84 point, or None (vectorised)."""
-    counties = _counties()
-    out: list[str | None] = [None] * len(lon)
-    if not len(lon):
-        return out
-    for adcode, shape in zip(counties["adcode"], counties.geometry, strict=True):
-        inside = shapely.contains_xy(shape, lon, lat)
-        for i in np.flatnonzero(inside):
-            if out[i] is None:
-                out[i] = str(adcode)
-    return out
+    """The adcode of the county containing each WGS-84 point, or None (geo.spatial's join)."""
+    from geo.spatial import counties_at_points
 
-
-@lru_cache(maxsize=1)
-def _metric_counties():
-    from geo.spatial import METRIC_CRS
-
-    return _counties().to_crs(METRIC_CRS)
+    return counties_at_points(_counties(), lon, lat)
 
 
 def nearest_counties(
     lon: np.ndarray, lat: np.ndarray, tolerance_m: float = 1000.0
 ) -> list[str | None]:
-    """For points outside every county: the nearest county within `tolerance_m` (a point a
-    little over a border), else None. The batch form of geo.spatial.county_of_point."""
-    from pyproj import Transformer
+    """For points outside every county: the nearest county within `tolerance_m`, else None."""
+    from geo.spatial import nearest_counties as nearest
 
-    from geo.spatial import METRIC_CRS
-
-    out: list[str | None] = [None] * len(lon)
-    if not len(lon):
-        return out
-    x, y = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True).transform(lon, lat)
-    points = shapely.points(np.asarray(x), np.asarray(y))
-    metric = _metric_counties()
-    distances = np.vstack([shapely.distance(shape, points) for shape in metric.geometry])
-    nearest = np.argmin(distances, axis=0)
-    for i, j in enumerate(nearest):
-        if distances[j, i] <= tolerance_m:
-            out[i] = str(metric["adcode"].iloc[j])
-    return out
+    return nearest(_counties(), lon, lat, tolerance_m)
 
 
 def _near_city(lon: float, lat: float, margin_deg: float = 0.02) -> bool:
@@ -120,6 +93,9 @@ CITYWIDE_WORDS = (
     "whole city",
     "shaoyang city",
     "shaoyangshi",
+    # the exports' words for a city-wide item (the precision's label)
+    code_label("precision", "citywide", "zh"),
+    code_label("precision", "citywide", "en"),
 )
 _ZH_SUFFIXES = ("苗族自治县", "自治县", "市", "县", "区")
 _EN_SUFFIXES = (
@@ -318,10 +294,3 @@ def find_town(name: str, counties: Sequence[str] | None = None) -> Town:
         )
     # Same county: GeoNames may list a town twice (town and its seat); take the larger.
     return sorted(found, key=lambda t: (-t.population, t.geonameid))[0]
-
-
-@lru_cache(maxsize=1)
-def report_initiatives() -> dict[str, dict[str, Any]]:
-    """{id: properties} of the report-derived initiatives (read-only, data/initiatives.geojson)."""
-    doc = json.loads(INITIATIVES_PATH.read_text(encoding="utf-8"))
-    return {f["properties"]["id"]: f["properties"] for f in doc["features"]}

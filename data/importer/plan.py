@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
+from data.fields import ANNOTATION_FIELDS
 from data.importer.cells import (
-    MAX_NAME_CHARS,
-    MAX_NOTE_CHARS,
     cell_text,
     check_text,
     parse_amount,
@@ -23,7 +22,7 @@ from data.importer.cells import (
     parse_datum,
     parse_status,
 )
-from data.importer.columns import FIELD_BY_NAME, _key, guess_mapping
+from data.importer.columns import FIELD_BY_NAME, FIELDS, _key, guess_mapping
 from data.importer.places import (
     _near_city,
     counties_at,
@@ -31,7 +30,6 @@ from data.importer.places import (
     find_town,
     nearest_counties,
     parse_counties,
-    report_initiatives,
     to_wgs84,
 )
 from data.importer.problems import CellError, FileProblem, Problem, show
@@ -43,6 +41,7 @@ from data.importer.readers import (
     read_table,
 )
 from data.importer.sandbox import read_table_isolated
+from data.loaders import report_initiatives
 
 
 @dataclass(frozen=True)
@@ -87,16 +86,6 @@ class AnnotationRecord:
 
     def fields(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k not in ("row", "initiative_id")}
-
-
-ANNOTATION_FIELDS = (
-    "status",
-    "investment_yi",
-    "start_date",
-    "end_date",
-    "responsible_unit",
-    "note",
-)
 
 
 def dedupe_key(name_zh: str, counties: Iterable[str]) -> str:
@@ -228,6 +217,79 @@ def failed_plan(source: str, problem: Problem, kind: str | None = None) -> Impor
 
 
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_AMOUNT_FIELDS = ("investment", "investment_yi", "investment_wan")
+_AMOUNT_UNITS = {"investment_yi": "亿元", "investment_wan": "万元"}
+# The text fields an import reads, each with its longest length (the vocabulary's max_chars).
+_TEXT_LIMITS = tuple(
+    (f.name, f.max_chars) for f in FIELDS if f.max_chars and f.type in ("text", "long_text", "slug")
+)
+_CODE_PARSERS = (
+    ("status", parse_status),
+    ("category", parse_category),
+    ("counties", parse_counties),
+    ("datum", parse_datum),
+)
+_INVALID = "!"  # a coded cell that did not parse (its problem is recorded)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Which column holds which field, once the headings are read."""
+
+    chosen: dict[str, str]  # heading -> field
+    column_of: dict[str, str]  # field -> heading
+    index_of: dict[str, int]  # field -> cell index
+    width: int  # cells in the header
+    label: str  # how the file's rows are named in messages (row, feature)
+    amount_field: str | None
+
+
+@dataclass
+class _Row:
+    """One row as it goes through the passes: its values, its problems, its location."""
+
+    number: int
+    cells: Sequence[Any]
+    columns: _Columns
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[Problem] = field(default_factory=list)
+    failed: set[str | None] = field(default_factory=set)
+    bad_coords: bool = False
+    datum: str | None = None  # the datum its coordinates were read in
+    wgs: tuple[float, float] | None = None
+    point_county: str | None = None
+    swapped_county: str | None = None
+    located: bool = False  # its coordinates went through the county lookup
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values.get(name)
+
+    def fail(self, name: str | None, exc: CellError) -> None:
+        self.failed.add(name)
+        column = self.columns.column_of.get(name) if name else None
+        self.errors.append(
+            Problem(exc.code, exc.zh, exc.en, self.number, column, self.columns.label)
+        )
+
+    def cell(self, name: str | None) -> Any:
+        """The raw cell of `name` (None if absent); a formula without a value is a problem."""
+        i = self.columns.index_of.get(name) if name else None
+        value = self.cells[i] if i is not None and i < len(self.cells) else None
+        if isinstance(value, FormulaWithoutValue):
+            self.fail(name, _formula_error(value))
+            return None
+        return value
+
+
+def _formula_error(value: FormulaWithoutValue) -> CellError:
+    return CellError(
+        "formula_without_value",
+        f"单元格 {value.coordinate} 是公式 {show(value.formula)}，文件里没有保存它的计算结果"
+        "（由不计算公式的程序生成）：请在 Excel 或 WPS 中打开并保存一次，或把公式换成数值",
+        f"cell {value.coordinate} is the formula {show(value.formula)} and the file holds "
+        "no computed value for it (saved by a program that does not calculate): open and "
+        "save it once in Excel or WPS, or replace the formula by its value",
+    )
 
 
 def validate(
@@ -240,31 +302,53 @@ def validate(
 ) -> ImportPlan:
     """Check every row of `table`; `mapping` ({heading: field}) overrides the guessed one.
 
-    `datum` applies to rows without a datum cell. `existing` is what the store holds.
+    `datum` applies to rows without a datum cell. `existing` is what the store holds. The
+    passes: the headings, then each row's cells, then all coordinates at once, then each row's
+    location, kind and duplicates.
     """
-    existing = existing or Existing()
-    label = table.row_label
-    problems: list[Problem] = []
-    notices: list[Problem] = []
+    chosen = _chosen_mapping(table, mapping)
+    problems, notices = _check_headings(table, chosen)
+    default_datum = _default_datum(datum, problems)
+    if not table.rows:
+        problems.append(Problem("no_rows", "文件中没有数据行", "the file has no data rows"))
+    if problems:
+        return ImportPlan(
+            source, table.kind, table.encoding, len(table.rows), [], [], problems, notices, chosen
+        )
+    columns = _columns(table, chosen)
+    rows = [_parse_row(_Row(number, cells, columns)) for number, cells in table.rows]
+    _locate_coordinates(rows, default_datum)
+    projects, annotations = _records(rows, existing or Existing(), notices)
+    for row in rows:
+        problems.extend(row.errors)
+    return _finished_plan(table, source, chosen, projects, annotations, problems, notices)
 
-    guessed = guess_mapping(table.headers)
-    if mapping is not None:
-        chosen = {h: f for h, f in mapping.items() if f and h in table.headers}
-    else:
-        chosen = guessed
-    for header, name in chosen.items():
-        if name not in FIELD_BY_NAME:
-            problems.append(
-                Problem(
-                    "unknown_field",
-                    f"未知字段 {show(name)}",
-                    f"unknown field {show(name)}",
-                    column=header,
-                )
-            )
+
+# ---- pass 0: the headings
+
+
+def _chosen_mapping(table: Table, mapping: Mapping[str, str] | None) -> dict[str, str]:
+    if mapping is None:
+        return guess_mapping(table.headers)
+    return {h: f for h, f in mapping.items() if f and h in table.headers}
+
+
+def _fields_by_column(chosen: Mapping[str, str]) -> dict[str, list[str]]:
     by_field: dict[str, list[str]] = {}
     for header, name in chosen.items():
         by_field.setdefault(name, []).append(header)
+    return by_field
+
+
+def _check_headings(table: Table, chosen: Mapping[str, str]) -> tuple[list[Problem], list[Problem]]:
+    """Problems with the columns themselves (unknown, twice, no name) and a notice of the
+    columns left unused."""
+    problems = [
+        Problem("unknown_field", f"未知字段 {show(name)}", f"unknown field {show(name)}", column=h)
+        for h, name in chosen.items()
+        if name not in FIELD_BY_NAME
+    ]
+    by_field = _fields_by_column(chosen)
     for name, headers in by_field.items():
         if len(headers) > 1:
             spec = FIELD_BY_NAME.get(name)
@@ -275,7 +359,7 @@ def validate(
                     f"several columns mean {spec.label_en if spec else name}: {', '.join(map(show, headers))}; keep one or map them differently",
                 )
             )
-    amount_fields = [f for f in ("investment", "investment_yi", "investment_wan") if f in by_field]
+    amount_fields = [f for f in _AMOUNT_FIELDS if f in by_field]
     if len(amount_fields) > 1:
         problems.append(
             Problem(
@@ -292,6 +376,7 @@ def validate(
                 f"no project name column: a column 项目名称 (or name_zh) is needed; the file has {', '.join(map(show, table.headers)) or '(none)'}",
             )
         )
+    notices = []
     ignored = [h for h in table.headers if h and h not in chosen]
     if ignored:
         notices.append(
@@ -301,450 +386,436 @@ def validate(
                 f"these columns are not used: {', '.join(map(show, ignored))}",
             )
         )
+    return problems, notices
+
+
+def _default_datum(datum: str, problems: list[Problem]) -> str:
     try:
-        default_datum = parse_datum(datum) or "wgs84"
+        return parse_datum(datum) or "wgs84"
     except CellError as exc:
         problems.append(Problem(exc.code, exc.zh, exc.en))
-        default_datum = "wgs84"
-    if not table.rows:
-        problems.append(Problem("no_rows", "文件中没有数据行", "the file has no data rows"))
-    if problems:
-        return ImportPlan(
-            source,
-            table.kind,
-            table.encoding,
-            len(table.rows),
-            [],
-            [],
-            problems,
-            notices,
-            dict(chosen),
-        )
+        return "wgs84"
 
+
+def _columns(table: Table, chosen: Mapping[str, str]) -> _Columns:
+    by_field = _fields_by_column(chosen)
     column_of = {name: headers[0] for name, headers in by_field.items()}
-    index_of = {name: table.headers.index(header) for name, header in column_of.items()}
+    amount_fields = [f for f in _AMOUNT_FIELDS if f in by_field]
+    return _Columns(
+        dict(chosen),
+        column_of,
+        {name: table.headers.index(header) for name, header in column_of.items()},
+        len(table.headers),
+        table.row_label,
+        amount_fields[0] if amount_fields else None,
+    )
 
-    # Pass 1: parse cells row by row; coordinates are collected for one vectorised pass.
-    drafts: list[dict[str, Any]] = []
-    for number, cells in table.rows:
-        draft: dict[str, Any] = {"row": number, "errors": [], "failed": set()}
 
-        def fail(name: str | None, exc: CellError, draft=draft, number=number) -> None:
-            draft["failed"].add(name)
-            draft["errors"].append(
-                Problem(
-                    exc.code, exc.zh, exc.en, number, column_of.get(name) if name else None, label
-                )
-            )
+# ---- pass 1: each row's cells
 
-        def cell(name: str, cells=cells, fail=fail) -> Any:
-            i = index_of.get(name)
-            value = cells[i] if i is not None and i < len(cells) else None
-            if isinstance(value, FormulaWithoutValue):
-                fail(
-                    name,
-                    CellError(
-                        "formula_without_value",
-                        f"单元格 {value.coordinate} 是公式 {show(value.formula)}，文件里没有保存它的计算结果"
-                        "（由不计算公式的程序生成）：请在 Excel 或 WPS 中打开并保存一次，或把公式换成数值",
-                        f"cell {value.coordinate} is the formula {show(value.formula)} and the file holds "
-                        "no computed value for it (saved by a program that does not calculate): open and "
-                        "save it once in Excel or WPS, or replace the formula by its value",
-                    ),
-                )
-                return None
-            return value
 
-        extra = [c for c in cells[len(table.headers) :] if not _blank(c)]
-        if extra:
-            fail(
-                None,
-                CellError(
-                    "row_too_long",
-                    f"本行有 {len(cells)} 个单元格，表头只有 {len(table.headers)} 列",
-                    f"this row has {len(cells)} cells but the header has {len(table.headers)} columns",
-                ),
-            )
-        for name, limit in (
-            ("name_zh", MAX_NAME_CHARS),
-            ("name_en", MAX_NAME_CHARS),
-            ("responsible_unit", MAX_NAME_CHARS),
-            ("note", MAX_NOTE_CHARS),
-            ("town", 100),
-            ("project_id", 80),
-            ("initiative_id", 80),
-        ):
-            raw = cell(name)
-            if isinstance(raw, _GeometryError):
-                raw = None
-            try:
-                draft[name] = check_text(cell_text(raw), limit) or None
-            except CellError as exc:
-                fail(name, exc)
-                draft[name] = None
-        for name, parser in (
-            ("status", parse_status),
-            ("category", parse_category),
-            ("county", parse_counties),
-            ("datum", parse_datum),
-        ):
-            try:
-                draft[name] = parser(cell(name))
-            except CellError as exc:
-                fail(name, exc)
-                draft[name] = "!"
+def _parse_row(row: _Row) -> _Row:
+    """Parse every cell of the row; coordinates are only read here (located in pass 2)."""
+    extra = [c for c in row.cells[row.columns.width :] if not _blank(c)]
+    if extra:
+        row.fail(
+            None,
+            CellError(
+                "row_too_long",
+                f"本行有 {len(row.cells)} 个单元格，表头只有 {row.columns.width} 列",
+                f"this row has {len(row.cells)} cells but the header has {row.columns.width} columns",
+            ),
+        )
+    _parse_texts(row)
+    _parse_codes(row)
+    _parse_amount(row)
+    _parse_dates(row)
+    _parse_coordinates(row)
+    return row
+
+
+def _parse_texts(row: _Row) -> None:
+    for name, limit in _TEXT_LIMITS:
+        raw = row.cell(name)
+        if isinstance(raw, _GeometryError):
+            raw = None
         try:
-            amount_field = amount_fields[0] if amount_fields else None
-            unit = {"investment_yi": "亿元", "investment_wan": "万元"}.get(amount_field or "")
-            draft["investment_yi"] = (
-                parse_amount(cell(amount_field), unit) if amount_field else None
-            )
+            row.values[name] = check_text(cell_text(raw), limit) or None
         except CellError as exc:
-            fail(amount_field, exc)
-        dates = {}
-        for name in ("start_date", "end_date"):
-            try:
-                dates[name] = parse_date(cell(name), end=name == "end_date")
-            except CellError as exc:
-                fail(name, exc)
-                dates[name] = None
-        draft.update(dates)
-        if dates["start_date"] and dates["end_date"] and dates["end_date"] < dates["start_date"]:
-            fail(
-                "end_date",
-                CellError(
-                    "end_before_start",
-                    f"竣工时间 {dates['end_date'].isoformat()} 早于开工时间 {dates['start_date'].isoformat()}",
-                    f"end date {dates['end_date'].isoformat()} is before the start date {dates['start_date'].isoformat()}",
-                ),
-            )
-        lon_raw, lat_raw = cell("lon"), cell("lat")
-        if isinstance(lon_raw, _GeometryError) or isinstance(lat_raw, _GeometryError):
-            kind = (lon_raw if isinstance(lon_raw, _GeometryError) else lat_raw).kind
-            fail(
-                None,
-                CellError(
-                    "bad_geometry",
-                    f"只能导入点要素（Point），此要素为 {show(kind)}",
-                    f"only Point features can be imported; this one is {show(kind)}",
-                ),
-            )
-            lon_raw = lat_raw = None
-            draft["bad_coords"] = True
-        coords: list[float | None] = []
-        for name, raw in (("lon", lon_raw), ("lat", lat_raw)):
-            try:
-                coords.append(parse_coordinate(raw))
-            except CellError as exc:
-                fail(name, exc)
-                coords.append(None)
-                draft["bad_coords"] = True
-        draft["lon"], draft["lat"] = coords
-        if not draft.get("bad_coords") and (draft["lon"] is None) != (draft["lat"] is None):
-            missing = "lat" if draft["lat"] is None else "lon"
-            fail(
-                missing,
-                CellError(
-                    "half_coordinate",
-                    "经度和纬度需要同时填写",
-                    "longitude and latitude must both be given",
-                ),
-            )
-            draft["bad_coords"] = True
-        drafts.append(draft)
+            row.fail(name, exc)
+            row.values[name] = None
 
-    # Pass 2: coordinates to WGS-84 and into counties, all rows at once per datum.
-    with_coords = [
-        d
-        for d in drafts
-        if d["lon"] is not None and d["lat"] is not None and not d.get("bad_coords")
-    ]
-    by_datum: dict[str, list[dict[str, Any]]] = {}
-    for d in with_coords:
-        by_datum.setdefault(
-            d["datum"] if d["datum"] not in (None, "!") else default_datum, []
-        ).append(d)
+
+def _parse_codes(row: _Row) -> None:
+    for name, parser in _CODE_PARSERS:
+        try:
+            row.values[name] = parser(row.cell(name))
+        except CellError as exc:
+            row.fail(name, exc)
+            row.values[name] = _INVALID
+
+
+def _parse_amount(row: _Row) -> None:
+    name = row.columns.amount_field
+    try:
+        row.values["investment_yi"] = (
+            parse_amount(row.cell(name), _AMOUNT_UNITS.get(name)) if name else None
+        )
+    except CellError as exc:
+        row.fail(name, exc)
+        row.values["investment_yi"] = None
+
+
+def _parse_dates(row: _Row) -> None:
+    for name in ("start_date", "end_date"):
+        try:
+            row.values[name] = parse_date(row.cell(name), end=name == "end_date")
+        except CellError as exc:
+            row.fail(name, exc)
+            row.values[name] = None
+    start, end = row["start_date"], row["end_date"]
+    if start and end and end < start:
+        row.fail(
+            "end_date",
+            CellError(
+                "end_before_start",
+                f"竣工时间 {end.isoformat()} 早于开工时间 {start.isoformat()}",
+                f"end date {end.isoformat()} is before the start date {start.isoformat()}",
+            ),
+        )
+
+
+def _parse_coordinates(row: _Row) -> None:
+    lon_raw, lat_raw = row.cell("lon"), row.cell("lat")
+    if isinstance(lon_raw, _GeometryError) or isinstance(lat_raw, _GeometryError):
+        kind = (lon_raw if isinstance(lon_raw, _GeometryError) else lat_raw).kind
+        row.fail(
+            None,
+            CellError(
+                "bad_geometry",
+                f"只能导入点要素（Point），此要素为 {show(kind)}",
+                f"only Point features can be imported; this one is {show(kind)}",
+            ),
+        )
+        lon_raw = lat_raw = None
+        row.bad_coords = True
+    for name, raw in (("lon", lon_raw), ("lat", lat_raw)):
+        try:
+            row.values[name] = parse_coordinate(raw)
+        except CellError as exc:
+            row.fail(name, exc)
+            row.values[name] = None
+            row.bad_coords = True
+    if not row.bad_coords and (row["lon"] is None) != (row["lat"] is None):
+        row.fail(
+            "lat" if row["lat"] is None else "lon",
+            CellError(
+                "half_coordinate",
+                "经度和纬度需要同时填写",
+                "longitude and latitude must both be given",
+            ),
+        )
+        row.bad_coords = True
+
+
+# ---- pass 2: all coordinates at once, per datum
+
+
+def _locate_coordinates(rows: Iterable[_Row], default_datum: str) -> None:
+    """Coordinates to WGS-84 and into counties (and, swapped, into counties: a hint)."""
+    by_datum: dict[str, list[_Row]] = {}
+    for row in rows:
+        if row["lon"] is not None and row["lat"] is not None and not row.bad_coords:
+            row_datum = row["datum"] if row["datum"] not in (None, _INVALID) else default_datum
+            by_datum.setdefault(row_datum, []).append(row)
     for row_datum, group in by_datum.items():
-        lon = np.array([d["lon"] for d in group])
-        lat = np.array([d["lat"] for d in group])
-        plausible = (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
-        w_lon, w_lat = to_wgs84(
-            np.where(plausible, lon, 0.0), np.where(plausible, lat, 0.0), row_datum
-        )
-        s_lon, s_lat = to_wgs84(
-            np.where(np.abs(lat) <= 180, lat, 0.0), np.where(np.abs(lon) <= 90, lon, 0.0), row_datum
-        )
-        inside = counties_at(w_lon, w_lat)
-        swapped = counties_at(s_lon, s_lat)
-        for i, d in enumerate(group):
-            d["datum_used"] = row_datum
-            if plausible[i]:
-                d["wgs"] = (round(float(w_lon[i]), 7), round(float(w_lat[i]), 7))
-            d["point_county"] = inside[i] if plausible[i] else None
-            d["swapped_county"] = (
-                swapped[i] if abs(d["lat"]) <= 180 and abs(d["lon"]) <= 90 else None
-            )
-        # Points just over the city's edge (town-centre accuracy): the county within 1 km.
-        border = [
-            i
-            for i, d in enumerate(group)
-            if plausible[i] and inside[i] is None and _near_city(*d["wgs"])
-        ]
-        near = nearest_counties(w_lon[border], w_lat[border]) if border else []
-        for i, adcode in zip(border, near, strict=True):
-            group[i]["point_county"] = adcode
+        _locate_group(group, row_datum)
 
-    # Pass 3: location, kind of row and duplicates.
+
+def _locate_group(group: list[_Row], row_datum: str) -> None:
+    lon = np.array([row["lon"] for row in group])
+    lat = np.array([row["lat"] for row in group])
+    plausible = (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
+    w_lon, w_lat = to_wgs84(np.where(plausible, lon, 0.0), np.where(plausible, lat, 0.0), row_datum)
+    s_lon, s_lat = to_wgs84(
+        np.where(np.abs(lat) <= 180, lat, 0.0), np.where(np.abs(lon) <= 90, lon, 0.0), row_datum
+    )
+    inside = counties_at(w_lon, w_lat)
+    swapped = counties_at(s_lon, s_lat)
+    for i, row in enumerate(group):
+        row.datum, row.located = row_datum, True
+        if plausible[i]:
+            row.wgs = (round(float(w_lon[i]), 7), round(float(w_lat[i]), 7))
+        row.point_county = inside[i] if plausible[i] else None
+        row.swapped_county = (
+            swapped[i] if abs(row["lat"]) <= 180 and abs(row["lon"]) <= 90 else None
+        )
+    # Points just over the city's edge (town-centre accuracy): the county within 1 km.
+    border = [
+        i for i, row in enumerate(group) if row.wgs and inside[i] is None and _near_city(*row.wgs)
+    ]
+    near = nearest_counties(w_lon[border], w_lat[border]) if border else []
+    for i, adcode in zip(border, near, strict=True):
+        group[i].point_county = adcode
+
+
+# ---- pass 3: each row's location, kind and duplicates
+
+
+@dataclass
+class _Seen:
+    """What earlier rows of the file hold, for the duplicate checks."""
+
+    existing: Existing
+    keys: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
+    initiatives: dict[str, int] = field(default_factory=dict)
+
+
+# counties, town, lon, lat, precision, located by
+_Location = tuple[tuple[str, ...], str | None, float | None, float | None, str, str]
+
+
+def _records(
+    rows: Iterable[_Row], existing: Existing, notices: list[Problem]
+) -> tuple[list[ProjectRecord], list[AnnotationRecord]]:
     initiatives = report_initiatives()
+    seen = _Seen(existing)
     projects: list[ProjectRecord] = []
     annotations: list[AnnotationRecord] = []
-    seen_keys: dict[str, int] = {}
-    seen_ids: dict[str, int] = {}
-    seen_initiatives: dict[str, int] = {}
-    for d in drafts:
-        number = d["row"]
-        errors: list[Problem] = d["errors"]
-
-        def fail(name: str | None, exc: CellError, errors=errors, number=number) -> None:
-            errors.append(
-                Problem(
-                    exc.code, exc.zh, exc.en, number, column_of.get(name) if name else None, label
-                )
-            )
-
-        if d["initiative_id"]:
-            initiative_id = d["initiative_id"]
-            if initiative_id not in initiatives:
-                fail(
-                    "initiative_id",
-                    CellError(
-                        "unknown_initiative",
-                        f"报告中没有编号为 {show(initiative_id)} 的条目（编号见导出文件或“浏览”页，如 shaoyong-hsr）",
-                        f"the report has no initiative {show(initiative_id)} (ids are in the exports and the explorer, e.g. shaoyong-hsr)",
-                    ),
-                )
-            elif initiative_id in seen_initiatives:
-                fail(
-                    "initiative_id",
-                    CellError(
-                        "duplicate_in_file",
-                        f"与第 {seen_initiatives[initiative_id]} 行标注的是同一报告条目",
-                        f"annotates the same report initiative as {label} {seen_initiatives[initiative_id]}",
-                    ),
-                )
-            else:
-                seen_initiatives[initiative_id] = number
-            if d["project_id"]:
-                fail(
-                    "project_id",
-                    CellError(
-                        "conflicting_ids",
-                        "一行只能是报告条目的标注或自己的项目，不能同时填写报告条目编号和项目编号",
-                        "a row either annotates a report initiative or is a project of yours: fill initiative_id or project_id, not both",
-                    ),
-                )
-            if not errors:
-                annotations.append(
-                    AnnotationRecord(
-                        number,
-                        initiative_id,
-                        d["status"],
-                        d.get("investment_yi"),
-                        d["start_date"],
-                        d["end_date"],
-                        d["responsible_unit"],
-                        d["note"],
-                    )
-                )
-            problems.extend(errors)
+    for row in rows:
+        if row["initiative_id"]:
+            record = _annotation(row, initiatives, seen)
+            if record:
+                annotations.append(record)
             continue
+        if not row["name_zh"] and "name_zh" not in row.failed:
+            column = row.columns.column_of.get("name_zh")
+            missing = Problem(
+                "missing_name",
+                "缺少项目名称",
+                "the project name is missing",
+                row.number,
+                column,
+                row.columns.label,
+            )
+            row.errors.insert(0, missing)
+        location = _location(row, notices)
+        _check_project_id(row, seen)
+        _check_duplicate(row, location, seen)
+        if not row.errors and location:
+            projects.append(_project(row, location))
+    return projects, annotations
 
-        if not d["name_zh"] and "name_zh" not in d["failed"]:
-            column = column_of.get("name_zh")
-            errors.insert(
-                0,
-                Problem(
-                    "missing_name",
-                    "缺少项目名称",
-                    "the project name is missing",
-                    number,
-                    column,
-                    label,
-                ),
-            )
-        counties_given = d["county"] if d["county"] != "!" else None
-        location: (
-            tuple[tuple[str, ...], str | None, float | None, float | None, str, str] | None
-        ) = None
-        if d.get("wgs") or "point_county" in d:
-            lon, lat = d["lon"], d["lat"]
-            county = d.get("point_county")
-            if county is None:
-                if d.get("swapped_county"):
-                    fail(
-                        "lon",
-                        CellError(
-                            "latlon_swapped",
-                            f"经纬度似乎填反了：经度 {lon}、纬度 {lat} 在邵阳市外，互换后（经度 {lat}、纬度 {lon}）位于{county_label(d['swapped_county'])}；邵阳的经度约为 110–112，纬度约为 26–27.7",
-                            f"latitude and longitude look swapped: lon {lon}, lat {lat} is outside Shaoyang, but lon {lat}, lat {lon} is in {county_label(d['swapped_county'], 'en')}; Shaoyang lies at lon 110–112, lat 26–27.7",
-                        ),
-                    )
-                else:
-                    fail(
-                        "lon",
-                        CellError(
-                            "outside_shaoyang",
-                            f"坐标（经度 {lon}、纬度 {lat}，{d['datum_used']}）不在邵阳市范围内（经度约 109.8–112.1，纬度约 25.9–27.7）；请检查坐标与坐标系",
-                            f"coordinates (lon {lon}, lat {lat}, {d['datum_used']}) are outside Shaoyang (about lon 109.8–112.1, lat 25.9–27.7); check the numbers and the datum",
-                        ),
-                    )
-            elif counties_given and county not in counties_given:
-                fail(
-                    "county",
-                    CellError(
-                        "county_mismatch",
-                        f"坐标位于{county_label(county)}，而县市区一栏填的是{'、'.join(county_label(c) for c in counties_given)}；请检查坐标、坐标系或县市区",
-                        f"the coordinates are in {county_label(county, 'en')}, but the county column says {', '.join(county_label(c, 'en') for c in counties_given)}; check the coordinates, the datum or the county",
-                    ),
-                )
-            else:
-                located_by = (
-                    "coordinates"
-                    if d["datum_used"] == "wgs84"
-                    else f"coordinates ({d['datum_used']} -> wgs84)"
-                )
-                location = (
-                    tuple(counties_given) if counties_given else (county,),
-                    d["town"],
-                    *d["wgs"],
-                    "site",
-                    located_by,
-                )
-        elif not d.get("bad_coords") and d["town"] and d["county"] != "!":
-            try:
-                town = find_town(d["town"], counties_given)
-                location = (
-                    (town.adcode,) if not counties_given else tuple(counties_given),
-                    d["town"],
-                    town.lon,
-                    town.lat,
-                    "town",
-                    f"GeoNames {town.geonameid} {town.name}",
-                )
-            except CellError as exc:
-                if exc.code == "unknown_town" and counties_given:
-                    notices.append(
-                        Problem(
-                            "town_not_found",
-                            exc.zh + "；已按县市区定位",
-                            exc.en + "; placed by county",
-                            number,
-                            column_of.get("town"),
-                            label,
-                        )
-                    )
-                    location = (
-                        tuple(counties_given),
-                        d["town"],
-                        None,
-                        None,
-                        "county",
-                        "county column",
-                    )
-                else:
-                    fail("town", exc)
-        elif not d.get("bad_coords") and d["county"] not in (None, "!"):
-            counties = tuple(d["county"])
-            location = (
-                counties,
-                d["town"],
-                None,
-                None,
-                "county" if counties else "citywide",
-                "county column",
-            )
-        elif not d.get("bad_coords") and d["county"] is None:
-            fail(
-                "county",
-                CellError(
-                    "no_location",
-                    "缺少位置：请填写县市区、乡镇或经纬度",
-                    "no location: give a county, a town or coordinates",
-                ),
-            )
 
-        key = dedupe_key(d["name_zh"] or "", location[0]) if location and d["name_zh"] else None
-        if d["project_id"]:
-            if (
-                not _ID_PATTERN.match(d["project_id"])
-                or d["project_id"] not in existing.project_ids
-            ):
-                fail(
-                    "project_id",
-                    CellError(
-                        "unknown_project_id",
-                        f"没有编号为 {show(d['project_id'])} 的项目；新增项目请留空此列",
-                        f"no stored project has id {show(d['project_id'])}; leave the column empty to add a new project",
-                    ),
-                )
-            elif d["project_id"] in seen_ids:
-                fail(
-                    "project_id",
-                    CellError(
-                        "duplicate_in_file",
-                        f"与第 {seen_ids[d['project_id']]} 行是同一项目编号",
-                        f"same project id as {label} {seen_ids[d['project_id']]}",
-                    ),
-                )
-            else:
-                seen_ids[d["project_id"]] = number
-        if key:
-            if key in seen_keys:
-                fail(
-                    "name_zh",
-                    CellError(
-                        "duplicate_in_file",
-                        f"与第 {seen_keys[key]} 行重复（同名、同县市区）",
-                        f"duplicate of {label} {seen_keys[key]} (same name and county)",
-                    ),
-                )
-            else:
-                seen_keys[key] = number
-                owner = existing.project_keys.get(key)
-                if owner and owner != d["project_id"]:
-                    fail(
-                        "name_zh",
-                        CellError(
-                            "duplicate_existing",
-                            f"已有同名同县市区的项目（编号 {owner}）；如要更新它，请在“项目编号”列填写 {owner}",
-                            f"already stored as project {owner} (same name and county); to update it, put {owner} in a project_id column",
-                        ),
-                    )
-        if not errors and location:
-            counties, town, lon, lat, precision, located_by = location
-            projects.append(
-                ProjectRecord(
-                    number,
-                    d["project_id"],
-                    d["name_zh"],
-                    d["name_en"],
-                    counties,
-                    town,
-                    lon,
-                    lat,
-                    precision,
-                    located_by,
-                    None if d["category"] == "!" else d["category"],
-                    d["status"],
-                    d.get("investment_yi"),
-                    d["start_date"],
-                    d["end_date"],
-                    d["responsible_unit"],
-                    d["note"],
-                )
-            )
-        problems.extend(errors)
+def _annotation(row: _Row, initiatives: Mapping[str, Any], seen: _Seen) -> AnnotationRecord | None:
+    initiative_id, label = row["initiative_id"], row.columns.label
+    if initiative_id not in initiatives:
+        row.fail(
+            "initiative_id",
+            CellError(
+                "unknown_initiative",
+                f"报告中没有编号为 {show(initiative_id)} 的条目（编号见导出文件或“浏览”页，如 shaoyong-hsr）",
+                f"the report has no initiative {show(initiative_id)} (ids are in the exports and the explorer, e.g. shaoyong-hsr)",
+            ),
+        )
+    elif initiative_id in seen.initiatives:
+        row.fail(
+            "initiative_id",
+            CellError(
+                "duplicate_in_file",
+                f"与第 {seen.initiatives[initiative_id]} 行标注的是同一报告条目",
+                f"annotates the same report initiative as {label} {seen.initiatives[initiative_id]}",
+            ),
+        )
+    else:
+        seen.initiatives[initiative_id] = row.number
+    if row["project_id"]:
+        row.fail(
+            "project_id",
+            CellError(
+                "conflicting_ids",
+                "一行只能是报告条目的标注或自己的项目，不能同时填写报告条目编号和项目编号",
+                "a row either annotates a report initiative or is a project of yours: fill initiative_id or project_id, not both",
+            ),
+        )
+    if row.errors:
+        return None
+    return AnnotationRecord(
+        row.number, initiative_id, **{name: row[name] for name in ANNOTATION_FIELDS}
+    )
 
+
+def _location(row: _Row, notices: list[Problem]) -> _Location | None:
+    """Where the project is: its point, else its town, else its counties (or a problem)."""
+    if row.wgs or row.located:
+        return _point_location(row)
+    if row.bad_coords:
+        return None
+    if row["town"] and row["counties"] != _INVALID:
+        return _town_location(row, notices)
+    if row["counties"] not in (None, _INVALID):
+        counties = tuple(row["counties"])
+        precision = "county" if counties else "citywide"
+        return (counties, row["town"], None, None, precision, "county column")
+    if row["counties"] is None:
+        row.fail(
+            "counties",
+            CellError(
+                "no_location",
+                "缺少位置：请填写县市区、乡镇或经纬度",
+                "no location: give a county, a town or coordinates",
+            ),
+        )
+    return None
+
+
+def _given_counties(row: _Row) -> tuple[str, ...] | None:
+    return row["counties"] if row["counties"] != _INVALID else None
+
+
+def _point_location(row: _Row) -> _Location | None:
+    county = row.point_county
+    given = _given_counties(row)
+    if county is None:
+        row.fail("lon", _outside_error(row))
+        return None
+    if given and county not in given:
+        row.fail(
+            "counties",
+            CellError(
+                "county_mismatch",
+                f"坐标位于{county_label(county)}，而县市区一栏填的是{'、'.join(county_label(c) for c in given)}；请检查坐标、坐标系或县市区",
+                f"the coordinates are in {county_label(county, 'en')}, but the county column says {', '.join(county_label(c, 'en') for c in given)}; check the coordinates, the datum or the county",
+            ),
+        )
+        return None
+    located_by = "coordinates" if row.datum == "wgs84" else f"coordinates ({row.datum} -> wgs84)"
+    counties = tuple(given) if given else (county,)
+    return (counties, row["town"], *row.wgs, "site", located_by)
+
+
+def _outside_error(row: _Row) -> CellError:
+    lon, lat, swapped = row["lon"], row["lat"], row.swapped_county
+    if swapped:
+        return CellError(
+            "latlon_swapped",
+            f"经纬度似乎填反了：经度 {lon}、纬度 {lat} 在邵阳市外，互换后（经度 {lat}、纬度 {lon}）位于{county_label(swapped)}；邵阳的经度约为 110–112，纬度约为 26–27.7",
+            f"latitude and longitude look swapped: lon {lon}, lat {lat} is outside Shaoyang, but lon {lat}, lat {lon} is in {county_label(swapped, 'en')}; Shaoyang lies at lon 110–112, lat 26–27.7",
+        )
+    return CellError(
+        "outside_shaoyang",
+        f"坐标（经度 {lon}、纬度 {lat}，{row.datum}）不在邵阳市范围内（经度约 109.8–112.1，纬度约 25.9–27.7）；请检查坐标与坐标系",
+        f"coordinates (lon {lon}, lat {lat}, {row.datum}) are outside Shaoyang (about lon 109.8–112.1, lat 25.9–27.7); check the numbers and the datum",
+    )
+
+
+def _town_location(row: _Row, notices: list[Problem]) -> _Location | None:
+    given = _given_counties(row)
+    try:
+        town = find_town(row["town"], given)
+    except CellError as exc:
+        if exc.code != "unknown_town" or not given:
+            row.fail("town", exc)
+            return None
+        notices.append(
+            Problem(
+                "town_not_found",
+                exc.zh + "；已按县市区定位",
+                exc.en + "; placed by county",
+                row.number,
+                row.columns.column_of.get("town"),
+                row.columns.label,
+            )
+        )
+        return (tuple(given), row["town"], None, None, "county", "county column")
+    counties = tuple(given) if given else (town.adcode,)
+    source = f"GeoNames {town.geonameid} {town.name}"
+    return (counties, row["town"], town.lon, town.lat, "town", source)
+
+
+def _check_project_id(row: _Row, seen: _Seen) -> None:
+    project_id, label = row["project_id"], row.columns.label
+    if not project_id:
+        return
+    if not _ID_PATTERN.match(project_id) or project_id not in seen.existing.project_ids:
+        row.fail(
+            "project_id",
+            CellError(
+                "unknown_project_id",
+                f"没有编号为 {show(project_id)} 的项目；新增项目请留空此列",
+                f"no stored project has id {show(project_id)}; leave the column empty to add a new project",
+            ),
+        )
+    elif project_id in seen.ids:
+        row.fail(
+            "project_id",
+            CellError(
+                "duplicate_in_file",
+                f"与第 {seen.ids[project_id]} 行是同一项目编号",
+                f"same project id as {label} {seen.ids[project_id]}",
+            ),
+        )
+    else:
+        seen.ids[project_id] = row.number
+
+
+def _check_duplicate(row: _Row, location: _Location | None, seen: _Seen) -> None:
+    """The same name and counties twice in the file, or already in the store."""
+    if not (location and row["name_zh"]):
+        return
+    key, label = dedupe_key(row["name_zh"], location[0]), row.columns.label
+    if key in seen.keys:
+        row.fail(
+            "name_zh",
+            CellError(
+                "duplicate_in_file",
+                f"与第 {seen.keys[key]} 行重复（同名、同县市区）",
+                f"duplicate of {label} {seen.keys[key]} (same name and county)",
+            ),
+        )
+        return
+    seen.keys[key] = row.number
+    owner = seen.existing.project_keys.get(key)
+    if owner and owner != row["project_id"]:
+        row.fail(
+            "name_zh",
+            CellError(
+                "duplicate_existing",
+                f"已有同名同县市区的项目（编号 {owner}）；如要更新它，请在“项目编号”列填写 {owner}",
+                f"already stored as project {owner} (same name and county); to update it, put {owner} in a project_id column",
+            ),
+        )
+
+
+def _project(row: _Row, location: _Location) -> ProjectRecord:
+    counties, town, lon, lat, precision, located_by = location
+    figures = {name: row[name] for name in ANNOTATION_FIELDS}
+    return ProjectRecord(
+        row=row.number,
+        project_id=row["project_id"],
+        name_zh=row["name_zh"],
+        name_en=row["name_en"],
+        category=None if row["category"] == _INVALID else row["category"],
+        counties=counties,
+        town=town,
+        lon=lon,
+        lat=lat,
+        precision=precision,
+        location_source=located_by,
+        **figures,
+    )
+
+
+def _finished_plan(
+    table: Table,
+    source: str,
+    chosen: dict[str, str],
+    projects: list[ProjectRecord],
+    annotations: list[AnnotationRecord],
+    problems: list[Problem],
+    notices: list[Problem],
+) -> ImportPlan:
     plan = ImportPlan(
         source,
         table.kind,

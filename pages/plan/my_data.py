@@ -18,7 +18,7 @@ import streamlit as st
 
 from components.frame import sidebar
 from components.i18n import t
-from data import export, importer
+from data import export, fields, importer
 from data.store import (
     ConflictError,
     NotAllowedError,
@@ -29,18 +29,12 @@ from data.store import (
 )
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "data" / "templates"
-STATUS_OPTIONS = (None, *importer.STATUSES)
-PROJECT_FORM_FIELDS = (
-    "name_zh",
-    "name_en",
-    "status",
-    "investment_yi",
-    "start_date",
-    "end_date",
-    "responsible_unit",
-    "note",
-)
-NOTE_FORM_FIELDS = PROJECT_FORM_FIELDS[2:]
+# The forms edit what the store lets a planner change (data/fields.py).
+PROJECT_FORM_FIELDS = fields.EDITABLE_PROJECT_FIELDS
+NOTE_FORM_FIELDS = fields.ANNOTATION_FIELDS
+CODE_OPTIONS = {
+    name: (None, *(c.code for c in fields.CODES[name])) for name in ("status", "category")
+}
 PAGE_ROWS = 200
 PREVIEW_ROWS = 1000
 
@@ -59,8 +53,11 @@ def flash(kind: str, key: str, **values) -> None:
     st.session_state.data_flash = (kind, key, values)
 
 
-def status_label(status: str | None) -> str:
-    return t(f"data.status.{status or 'none'}", lang)
+def code_label(name: str, code: str | None) -> str:
+    """The words for a status or category code (未知 for none)."""
+    if code is None:
+        return t("data.status.none", lang)
+    return t(f"data.status.{code}" if name == "status" else f"{name}.{code}", lang)
 
 
 def show_error(exc: Exception) -> None:
@@ -169,12 +166,13 @@ def figures_form(key: str, seen: dict, fields: tuple[str, ...], can_edit: bool) 
         for name in fields:
             label = t(f"data.field.{name}", lang)
             current = seen.get(name)
-            if name == "status":
+            if name in CODE_OPTIONS:
+                options = CODE_OPTIONS[name]
                 values[name] = st.selectbox(
                     label,
-                    STATUS_OPTIONS,
-                    index=STATUS_OPTIONS.index(current),
-                    format_func=status_label,
+                    options,
+                    index=options.index(current) if current in options else 0,
+                    format_func=lambda code, name=name: code_label(name, code),
                 )
             elif name == "investment_yi":
                 values[name] = st.text_input(
@@ -277,8 +275,8 @@ def edit_record(kind: str, record_id: str, current: dict, gate: tuple) -> None:
 
 
 def _shown(name: str, value) -> str:
-    if name == "status":
-        return status_label(value)
+    if name in CODE_OPTIONS:
+        return code_label(name, value)
     if value is None:
         return t("data.empty_value", lang)
     return format(value, "f") if isinstance(value, Decimal) else str(value)

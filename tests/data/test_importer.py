@@ -216,7 +216,7 @@ def test_user_mapping_overrides_guessing():
     text = "Proj,Where,Money (yi)\n园,邵东,3\n"
     assert codes(csv_plan(text)) == ["missing_name_column"]
     result = csv_plan(
-        text, mapping={"Proj": "name_zh", "Where": "county", "Money (yi)": "investment_yi"}
+        text, mapping={"Proj": "name_zh", "Where": "counties", "Money (yi)": "investment_yi"}
     )
     assert result.ok and result.projects[0].investment_yi == Decimal(3)
 
@@ -224,7 +224,7 @@ def test_user_mapping_overrides_guessing():
 def test_two_columns_for_one_field():
     result = csv_plan(
         "项目名称,项目,县市区\n园,园,邵东\n",
-        mapping={"项目名称": "name_zh", "项目": "name_zh", "县市区": "county"},
+        mapping={"项目名称": "name_zh", "项目": "name_zh", "县市区": "counties"},
     )
     assert codes(result) == ["duplicate_column"]
 
@@ -602,7 +602,9 @@ def cli_env(tmp_path, monkeypatch):
 
 
 def run_cli(args, capsys):
-    code = importer.main([str(a) for a in args])
+    from data import admin
+
+    code = admin.main(["import", *(str(a) for a in args)])
     out = capsys.readouterr()
     return code, out.out, out.err
 

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from data import importer
+from data import admin, importer
 from data.importer import plan_import, sandbox
 from tests.data import hostile_files
 
@@ -53,7 +53,7 @@ def test_geojson_with_many_property_names_is_refused(per_feature):
 def test_cli_refuses_dev_zero_without_reading_it_all(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SHAOYANG_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert importer.main(["/dev/zero", "--dry-run", "--lang", "en"]) == 1
+    assert admin.main(["import", "/dev/zero", "--dry-run", "--lang", "en"]) == 1
     out = capsys.readouterr().out
     assert "file too large (> 20 MB)" in out
 
@@ -63,7 +63,7 @@ def test_cli_imports_the_dimension_bomb_within_bounds(tmp_path, monkeypatch, cap
     monkeypatch.delenv("DATABASE_URL", raising=False)
     path = tmp_path / "bomb.xlsx"
     path.write_bytes(hostile_files.xlsx_dimension_bomb())
-    assert importer.main([str(path), "--dry-run"]) == 0
+    assert admin.main(["import", str(path), "--dry-run"]) == 0
     assert "1 added" in capsys.readouterr().out
 
 

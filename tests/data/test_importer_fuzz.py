@@ -198,7 +198,7 @@ features = st.fixed_dictionaries(
         ),
         "properties": st.one_of(
             st.dictionaries(
-                st.sampled_from(["name_zh", "county", "status", "lon", "x"]), json_values
+                st.sampled_from(["name_zh", "counties", "status", "lon", "x"]), json_values
             ),
             json_values,
         ),

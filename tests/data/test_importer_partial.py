@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from data import importer
+from data import admin
 from data.importer import plan_import
 
 FILE = (
@@ -68,9 +68,9 @@ def test_cli_skip_invalid_imports_the_rest_and_writes_the_skipped_rows(
     path.write_bytes(FILE)
     skipped = tmp_path / "skipped.csv"
     # Without the flag: nothing.
-    assert importer.main([str(path), "--lang", "en"]) == 1
-    args = [str(path), "--lang", "en", "--skip-invalid", "--skipped-csv", str(skipped)]
-    assert importer.main(args) == 0
+    assert admin.main(["import", str(path), "--lang", "en"]) == 1
+    args = ["import", str(path), "--lang", "en", "--skip-invalid", "--skipped-csv", str(skipped)]
+    assert admin.main(args) == 0
     out = capsys.readouterr().out
     assert "2 added" in out and "2 row(s) with problems skipped" in out
     from data.store import open_store

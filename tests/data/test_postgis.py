@@ -14,7 +14,7 @@ import pytest
 import shapely
 import sqlalchemy as sa
 
-from data import importer, postgis
+from data import admin, importer, postgis
 from data.store import Base, ProjectStore, normalise_url
 from tests.data.store_backends import POSTGRES_URL
 
@@ -232,7 +232,7 @@ def test_switched_off_or_on_sqlite_nothing_changes(url, monkeypatch, tmp_path):
 
 def test_the_cli_reports_the_view(url, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", url)
-    assert postgis.main([]) == 0
+    assert admin.main(["postgis"]) == 0
     assert f"view planning_items has {len(FEATURES)} rows" in capsys.readouterr().out
     monkeypatch.setenv("DATABASE_URL", "sqlite:///:memory:")
-    assert postgis.main([]) == 2
+    assert admin.main(["postgis"]) == 2

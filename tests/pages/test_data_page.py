@@ -118,6 +118,19 @@ def test_edit_a_project_and_annotate_a_report_item(env):
     assert list(log["action"])[:3] == ["annotate", "update", "import"]
 
 
+def test_the_project_form_edits_the_category_in_the_vocabulary_words(env):
+    at = paste(run_page(), GOOD)
+    at.button(key="data_import").click().run()
+    store = open_store()
+    first = store.list_projects()[0]
+    (category,) = [w for w in at.selectbox if w.label == "类别"]
+    assert category.format_func("tourism") == "文化旅游"  # the map's word, not 文旅
+    category.set_value("tourism")
+    save(at, "project", first["project_id"])
+    assert not at.exception
+    assert store.get_project(first["project_id"])["category"] == "tourism"
+
+
 def two_editors(env):
     """Two sessions with the same project's form open."""
     first = paste(run_page("en"), GOOD)

@@ -152,7 +152,7 @@ def test_report_plus_my_data_lists_projects_as_plain_text(mine):
     assert len(table) == len(IDS) + 2
     projects = table[table["来源"] == "我的数据"]
     assert list(projects["名称"]) == ["邵东智能制造园", HOSTILE]
-    assert list(projects["总投资（我的数据）"]) == [12.5, 1.0]
+    assert list(projects["总投资(亿元)（我的数据）"]) == [12.5, 1.0]
     assert "<script>" not in rendered(at) and "onerror" not in rendered(at)
 
     # Picking the hostile project shows its fields in a dataframe, never as HTML.
