@@ -306,6 +306,9 @@ def validate(
     except CellError as exc:
         problems.append(Problem(exc.code, exc.zh, exc.en))
         default_datum = "wgs84"
+    if table.declared_crs:  # a GeoPackage's or .prj's CRS: the reader made the points WGS-84
+        default_datum = "wgs84"
+    notices.extend(table.notices)
     if not table.rows:
         problems.append(Problem("no_rows", "文件中没有数据行", "the file has no data rows"))
     if problems:
