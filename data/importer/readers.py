@@ -435,9 +435,9 @@ def _bad_gis(kind: str, exc: BaseException | None = None) -> FileProblem:
     if kind == "gpkg":
         return FileProblem(
             "bad_gpkg",
-            "GeoPackage 文件已损坏，无法读取：请在 QGIS 或 ArcGIS 中重新导出",
-            f"the GeoPackage is damaged and cannot be read{detail}: export it again from QGIS or "
-            "ArcGIS",
+            "GeoPackage 文件已损坏或不是 GeoPackage，无法读取：请在 QGIS 或 ArcGIS 中重新导出",
+            f"the file is damaged or not a GeoPackage and cannot be read{detail}: export it again "
+            "from QGIS or ArcGIS",
         )
     return FileProblem(
         "bad_shapefile",
