@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import cards, explorer_view, sidebar, user_data
+from components import cards, explorer_view, gis_downloads, sidebar, user_data
 from components.i18n import name_of, t
 from components.map_model import anchors_by_cluster
 from components.page_frame import open_page
 from components.view_state import Selection
-from data import cached, export, gis_export
+from data import cached, export
 from data.report import load_report
 from data.store import open_store
 
@@ -222,30 +222,12 @@ buttons.download_button(
     icon=":material/download:",
 )
 
-st.markdown(f"**{t('explorer.gis', lang)}**")
-crs_key = st.selectbox(
-    t("explorer.gis_crs", lang),
-    list(gis_export.CRS_CHOICES),
-    format_func=lambda key: gis_export.CRS_CHOICES[key].label(lang),
-    key="explorer_gis_crs",
+gis_downloads.offer_gis_files(
+    lambda: explorer_view.gis_layers(rows, cached.counties(display=False), mine),
+    lang=lang,
+    stem=stem,
+    key="explorer_gis",
+    help_text=t("explorer.gis_help", lang),
 )
-st.caption(t("explorer.gis_help", lang))
-gis_buttons = st.container(horizontal=True)
-for fmt in gis_export.FORMATS:
-    mime, suffix = gis_export.MIME[fmt]
-    file_crs = crs_key if fmt != "kml" or crs_key in gis_export.KML_CRS else "4326"
-    gis_buttons.download_button(
-        t(f"explorer.download_{fmt}", lang),
-        data=lambda fmt=fmt: (
-            explorer_view.gis_file(
-                rows, cached.counties(display=False), mine=mine, fmt=fmt, crs=crs_key, lang=lang
-            ).content
-        ),
-        file_name=f"{stem}_{file_crs}{suffix}",
-        mime=mime,
-        on_click="ignore",
-        key=f"explorer_gis_{fmt}",
-        icon=":material/map:",
-    )
 
 cached.settle_memory()

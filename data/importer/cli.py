@@ -16,7 +16,8 @@ from data.importer.readers import read_file_bounded
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m data.importer",
-        description="Import planners' project data (CSV in UTF-8 or GBK, XLSX, GeoJSON) into the store. "
+        description="Import planners' project data (CSV in UTF-8 or GBK, XLSX, GeoJSON, "
+        "GeoPackage, zipped Shapefile) into the store. "
         "One line per problem; exit 1 if any row is invalid (nothing is written then, unless "
         "--skip-invalid). The administrator's tool: it writes with the server's own "
         "SHAOYANG_EDIT_PASSWORD and honours SHAOYANG_READ_ONLY.",
@@ -26,7 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--datum",
         default="wgs84",
-        help="datum of coordinates without a datum cell: wgs84, gcj02 or bd09 (default wgs84)",
+        help="datum of coordinates without a datum cell: wgs84, gcj02 or bd09 (default wgs84); "
+        "a GeoPackage or a Shapefile with a .prj declares its own CRS, which is used instead",
     )
     parser.add_argument(
         "--user", default=None, help="name recorded in the change log (default: $USER)"
