@@ -663,8 +663,8 @@ def _datum_of(crs_text: str | None, kind: str) -> tuple[int | None, str | None, 
 
 def _gis_cell(value: Any) -> Any:
     """A value as pyogrio read it, as a plain Python cell (no numpy, NaN/NaT as empty)."""
-    if value is None:
-        return None
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, float) and math.isnan(value):
         return None
     if hasattr(value, "to_pydatetime"):  # a pandas Timestamp (NaT included)
@@ -735,24 +735,31 @@ def _read_gis(path: Path, kind: str, *, layer: str | None, has_prj: bool, has_cp
         )
     convert_to, declared, crs_notices = _datum_of(info.get("crs"), kind)
     notices += crs_notices
+    import shapely
+
     geometry = frame.geometry
     if convert_to is not None:
         geometry = geometry.to_crs(epsg=convert_to)
+    shapes = geometry.to_numpy()
+    # Vectorised: a 50,000-feature layer is read in seconds, not per-feature shapely calls.
+    types = shapely.get_type_id(shapes).tolist()  # -1 missing, 0 Point
+    empty = shapely.is_empty(shapes).tolist()
+    xs, ys = shapely.get_x(shapes).tolist(), shapely.get_y(shapes).tolist()
     headers = [str(f) for f in fields if f in frame.columns]
     _check_duplicate_headers(headers)
     lon_header = "lon" if "lon" not in headers else "__lon__"
     lat_header = "lat" if "lat" not in headers else "__lat__"
-    columns = [frame[h].tolist() for h in headers]
+    columns = [[_gis_cell(v) for v in frame[h].tolist()] for h in headers]
+    del frame
     rows: list[tuple[int, list[Any]]] = []
-    for i, shape in enumerate(geometry):
-        cells = [_gis_cell(column[i]) for column in columns]
-        if shape is None or shape.is_empty:
-            cells += [None, None]
-        elif shape.geom_type == "Point":
-            cells += [float(shape.x), float(shape.y)]
+    for i, cells in enumerate(zip(*columns, strict=True) if columns else [()] * len(shapes)):
+        if types[i] == -1 or empty[i]:
+            position: list[Any] = [None, None]
+        elif types[i] == 0:
+            position = [xs[i], ys[i]]
         else:
-            cells += [_GeometryError(shape.geom_type), None]
-        rows.append((i + 1, cells))
+            position = [_GeometryError(shapes[i].geom_type), None]
+        rows.append((i + 1, [*cells, *position]))
     return Table(
         [*headers, lon_header, lat_header],
         rows,
