@@ -114,10 +114,30 @@ def gpkg_truncated(folder: Path) -> bytes:
     return path.read_bytes()[:4096]
 
 
-def gpkg_endless_view(folder: Path) -> bytes:
+def _geopackage_in(folder: Path | None, name: str, write) -> bytes:
+    """`write(path)` into `folder` (or a temporary one), the GeoPackage's bytes back."""
+    if folder is not None:
+        path = folder / name
+        write(path)
+        return path.read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        return _geopackage_in(Path(tmp), name, write)
+
+
+def gpkg_many_points(folder: Path | None = None) -> bytes:
+    """A real GeoPackage at the row limit: 50,000 points in CGCS2000 / GK CM 111E."""
+    return _geopackage_in(
+        folder, "many.gpkg", lambda path: points(50_000).to_crs(4546).to_file(path, layer="p")
+    )
+
+
+def gpkg_endless_view(folder: Path | None = None) -> bytes:
     """A GeoPackage whose only layer is a view of an endless recursive query (every reader that
     counts or reads its features runs forever)."""
-    path = folder / "endless.gpkg"
+    return _geopackage_in(folder, "endless.gpkg", _write_endless_view)
+
+
+def _write_endless_view(path: Path) -> None:
     points(1).to_file(path, layer="seed")
     with sqlite3.connect(path) as db:
         db.execute(
@@ -134,4 +154,3 @@ def gpkg_endless_view(folder: Path) -> bytes:
         db.execute("delete from gpkg_geometry_columns where table_name = 'seed'")
         db.execute("delete from gpkg_contents where table_name = 'seed'")
     db.close()
-    return path.read_bytes()
