@@ -68,7 +68,14 @@ def _too_complex(suffix: str = "") -> FileProblem:
     )
 
 
-def _too_slow() -> FileProblem:
+def _too_slow(suffix: str = "") -> FileProblem:
+    if suffix in (".gpkg", ".zip"):
+        return FileProblem(
+            "too_slow",
+            f"读取此文件超过 {PARSE_SECONDS} 秒，已停止：请拆分图层，或在 QGIS 或 ArcGIS 中只导出点图层",
+            f"reading this file took over {PARSE_SECONDS} seconds, so it was stopped: split the "
+            "layer, or export only the point layer from QGIS or ArcGIS",
+        )
     return FileProblem(
         "too_slow",
         f"读取此文件超过 {PARSE_SECONDS} 秒，已停止：请拆分文件或另存为 CSV",
@@ -107,7 +114,7 @@ def read_table_isolated(content: bytes, filename: str = "") -> Table:
                     check=False,
                 )
         except subprocess.TimeoutExpired:
-            outcome: Table | FileProblem = _too_slow()
+            outcome: Table | FileProblem = _too_slow(suffix)
         else:
             if done.returncode == 0 and done.stdout:
                 # Written by our own child process from the parsed cells, never the file's bytes.
@@ -118,7 +125,7 @@ def read_table_isolated(content: bytes, filename: str = "") -> Table:
                     else FileProblem(value.code, value.zh, value.en, row=value.row)
                 )
             elif done.returncode in (-9, -24, 128 + 24) or b"CPU" in done.stderr:
-                outcome = _too_slow()
+                outcome = _too_slow(suffix)
             else:
                 outcome = _too_complex(suffix)
         _PARSED[key] = outcome

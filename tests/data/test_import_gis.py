@@ -329,6 +329,7 @@ def test_an_endless_view_is_stopped_by_the_time_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(sandbox, "_PARSED", sandbox.OrderedDict())
     plan = plan_import(hostile.gpkg_endless_view(tmp_path), "endless.gpkg", isolated=True)
     assert codes(plan) == ["too_slow"]
+    assert "point layer" in plan.problems[0].en
 
 
 def test_shapefile_parts_alone_are_refused_with_how_to_zip():
