@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.data import hostile_files  # noqa: E402
+from tests.data import hostile_files, hostile_gis_files  # noqa: E402
 
 PROBES = {
     "xlsx dimension A1:XFD50005, row 50005": ("bomb.xlsx", hostile_files.xlsx_dimension_bomb),
@@ -32,6 +32,10 @@ PROBES = {
     "xlsx 11 M shared strings": ("strings.xlsx", hostile_files.xlsx_shared_strings_bomb),
     "geojson 100k distinct property names": ("names.geojson", hostile_files.geojson_many_names),
     "/dev/zero": (None, None),
+    "zip: .cpg of 300 MB of zeros": ("bomb.zip", hostile_gis_files.zip_bomb),
+    "zip: .dbf lying about its size": ("lying.zip", hostile_gis_files.zip_lying_size),
+    "gpkg: 50,000 points in EPSG:4546": ("many.gpkg", hostile_gis_files.gpkg_many_points),
+    "gpkg: endless recursive view": ("endless.gpkg", hostile_gis_files.gpkg_endless_view),
 }
 
 

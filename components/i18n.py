@@ -431,8 +431,10 @@ STRINGS.update(
         "data.tab_log": {"zh": "修改记录", "en": "Change log"},
         "data.tab_export": {"zh": "导出", "en": "Export"},
         "data.upload": {
-            "zh": "上传文件（CSV：UTF-8 或 GBK；XLSX；GeoJSON；最大 20 MB、5 万行）",
-            "en": "Upload a file (CSV in UTF-8 or GBK, XLSX, GeoJSON; at most 20 MB and 50,000 rows)",
+            "zh": "上传文件（CSV：UTF-8 或 GBK；XLSX；GeoJSON；GeoPackage；zip 压缩的 Shapefile；"
+            "最大 20 MB、5 万行）",
+            "en": "Upload a file (CSV in UTF-8 or GBK, XLSX, GeoJSON, GeoPackage, zipped "
+            "Shapefile; at most 20 MB and 50,000 rows)",
         },
         # Streamlit cannot translate the upload box's own English; this says what it means.
         "data.upload_help": {
@@ -460,6 +462,19 @@ STRINGS.update(
         },
         "data.datum.gcj02": {"zh": "GCJ-02（高德、腾讯）", "en": "GCJ-02 (Amap/Gaode, Tencent)"},
         "data.datum.bd09": {"zh": "BD-09（百度）", "en": "BD-09 (Baidu)"},
+        # ---- data page: GIS files (GeoPackage, zipped Shapefile) bring their own CRS
+        "data.datum_help": {
+            "zh": "CSV、XLSX、GeoJSON 以及没有 .prj 的 Shapefile 按此坐标系读取。GeoPackage 和带 .prj 的 "
+            "Shapefile 自带坐标系（WGS-84 或 CGCS2000，含高斯-克吕格投影），按文件读取，此选项不适用。",
+            "en": "CSV, XLSX, GeoJSON and a Shapefile without a .prj are read in this datum. A "
+            "GeoPackage or a Shapefile with a .prj declares its own CRS (WGS-84 or CGCS2000, "
+            "Gauss-Kruger projections included), which is used instead.",
+        },
+        "data.datum_declared": {
+            "zh": "此文件自带坐标系（如下），坐标已据此换算为 WGS-84，上面的选项不适用：",
+            "en": "This file declares its coordinate system (below); its coordinates were "
+            "converted from it to WGS-84, so the choice above does not apply:",
+        },
         "data.mapping": {"zh": "列对应", "en": "Column mapping"},
         "data.mapping_help": {
             "zh": "每个字段取自文件的哪一列（已按列名自动识别，可修改）。",
@@ -548,6 +563,27 @@ STRINGS.update(
         },
         "data.export_geojson": {"zh": "下载 GeoJSON", "en": "Download GeoJSON"},
         "data.export_empty": {"zh": "暂无可导出的数据。", "en": "Nothing to export yet."},
+        # ---- data page: GIS exports of the planner's data
+        "data.gis_help": {
+            "zh": "供 QGIS、ArcGIS、Google Earth、奥维互动地图使用：县市区、有坐标的项目（点），以及无坐标的项目"
+            "和报告条目补充（无几何的表），另附字段说明表。位置在几何中、按所选坐标系，不另设经纬度列。"
+            "Shapefile 为 UTF-8（含 .cpg），字段名不超过10个字符，对应关系见 columns 表。KML 只能是经纬度："
+            "选择 CGCS2000 或高斯-克吕格投影时，KML 按 WGS-84 导出。GCJ-02 不是 EPSG 坐标系，只用于粘贴到"
+            "国内网络地图，文件中不含坐标系定义。GeoPackage 可再次导入（读取其中的项目点图层）。",
+            "en": "For QGIS, ArcGIS, Google Earth or 奥维互动地图: the counties, your projects with "
+            "coordinates (points), and as a table without geometry the projects without "
+            "coordinates and the figures added to report items, plus the column dictionary. "
+            "Positions are in the geometry, in the chosen system (no lon/lat columns). "
+            "Shapefiles are UTF-8 (with a .cpg), field names at most 10 characters, mapped in the "
+            "columns table. KML is lon/lat only: for CGCS2000 or Gauss-Kruger it is written in "
+            "WGS-84. GCJ-02 is not an EPSG system, only for pasting into Chinese web maps, and "
+            "its files carry no CRS. The GeoPackage imports again (its layer of project points).",
+        },
+        "data.gis_layer.points": {"zh": "我的项目", "en": "My projects"},
+        "data.gis_layer.unlocated": {
+            "zh": "我的项目（无坐标）与报告条目补充",
+            "en": "My projects without coordinates, and figures added to report items",
+        },
         # ---- data page: bounded imports, conflicts, the write gate, partial imports
         "data.not_allowed": {
             "zh": "没有修改权限：请先输入编辑密码解锁（或本站为只读）。未做任何修改。",

@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     importing = commands.add_parser(
         "import",
-        description="Import planners' project data (CSV in UTF-8 or GBK, XLSX, GeoJSON) into the store. "
+        description="Import planners' project data (CSV in UTF-8 or GBK, XLSX, GeoJSON, "
+        "GeoPackage, zipped Shapefile) into the store. "
         "One line per problem; exit 1 if any row is invalid (nothing is written then, unless "
         "--skip-invalid). The administrator's tool: it writes with the server's own "
         "SHAOYANG_EDIT_PASSWORD and honours SHAOYANG_READ_ONLY.",
@@ -44,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument(
         "--datum",
         default="wgs84",
-        help="datum of coordinates without a datum cell: wgs84, gcj02 or bd09 (default wgs84)",
+        help="datum of coordinates without a datum cell: wgs84, gcj02 or bd09 (default wgs84); "
+        "a GeoPackage or a Shapefile with a .prj declares its own CRS, which is used instead",
     )
     importing.add_argument(
         "--user", default=None, help="name recorded in the change log (default: $USER)"

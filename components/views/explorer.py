@@ -18,7 +18,7 @@ import shapely
 import streamlit as st
 
 from components.i18n import name_of, t
-from components.map import symbols
+from components.views import gis_downloads
 from components.views.cards import fit_width
 from components.views.user_data import split_counties
 from data import fields, gis_export
@@ -338,19 +338,6 @@ def project_details(row: Mapping, lang: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- GIS files
 
 
-def kml_look(lang: str) -> gis_export.KmlLook:
-    """KML names, descriptions and styles as the map shows them, in ``lang``."""
-    return gis_export.KmlLook(
-        lang=lang,
-        category_labels={c: t(f"category.{c}", lang) for c in symbols.CATEGORY_STYLE},
-        category_colours={c: colour for c, (colour, _) in symbols.CATEGORY_STYLE.items()},
-        route_colours={k: str(style["color"]) for k, style in symbols.ROUTE_STYLE.items()},
-        polygon_colour=symbols.COUNTY_EDGE,
-        mine_colour=symbols.MINE_FILL,
-        document_title=t("explorer.kml_title", lang),
-    )
-
-
 def gis_layers(
     rows: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, mine: bool
 ) -> list[gis_export.Layer]:
@@ -383,6 +370,4 @@ def gis_file(
     lang: str,
 ) -> gis_export.ExportFile:
     """One GIS export of the listed rows (KML falls back to WGS-84 for a projected choice)."""
-    if fmt == "kml" and crs not in gis_export.KML_CRS:
-        crs = "4326"
-    return gis_export.export_bytes(gis_layers(rows, counties, mine), fmt, crs, look=kml_look(lang))
+    return gis_downloads.gis_file(gis_layers(rows, counties, mine), fmt, crs, lang)

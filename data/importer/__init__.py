@@ -1,4 +1,5 @@
-"""Planners' own project data: read a CSV, XLSX or GeoJSON file and validate it row by row.
+"""Planners' own project data: read a CSV, XLSX, GeoJSON, GeoPackage or zipped Shapefile and
+validate it row by row.
 
 Pure: reading and validating never touch the store. ``plan_import`` returns an
 :class:`ImportPlan` (the valid records and every problem, each in Chinese and English with the

@@ -309,6 +309,9 @@ def validate(
     chosen = _chosen_mapping(table, mapping)
     problems, notices = _check_headings(table, chosen)
     default_datum = _default_datum(datum, problems)
+    if table.declared_crs:  # a GeoPackage's or .prj's CRS: the reader made the points WGS-84
+        default_datum = "wgs84"
+    notices.extend(table.notices)
     if not table.rows:
         problems.append(Problem("no_rows", "文件中没有数据行", "the file has no data rows"))
     if problems:

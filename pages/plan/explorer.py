@@ -17,9 +17,9 @@ from components.i18n import name_of, t
 from components.map.model import anchors_by_cluster
 from components.state.session import select
 from components.state.view_state import Selection
-from components.views import cards, user_data
+from components.views import cards, gis_downloads, user_data
 from components.views import explorer as explorer_view
-from data import export, gis_export
+from data import export
 from data.report import load_report
 from data.store import open_store
 
@@ -223,30 +223,12 @@ buttons.download_button(
     icon=":material/download:",
 )
 
-st.markdown(f"**{t('explorer.gis', lang)}**")
-crs_key = st.selectbox(
-    t("explorer.gis_crs", lang),
-    list(gis_export.CRS_CHOICES),
-    format_func=lambda key: gis_export.CRS_CHOICES[key].label(lang),
-    key="explorer_gis_crs",
+gis_downloads.offer_gis_files(
+    lambda: explorer_view.gis_layers(rows, cached.counties(display=False), mine),
+    lang=lang,
+    stem=stem,
+    key="explorer_gis",
+    help_text=t("explorer.gis_help", lang),
 )
-st.caption(t("explorer.gis_help", lang))
-gis_buttons = st.container(horizontal=True)
-for fmt in gis_export.FORMATS:
-    mime, suffix = gis_export.MIME[fmt]
-    file_crs = crs_key if fmt != "kml" or crs_key in gis_export.KML_CRS else "4326"
-    gis_buttons.download_button(
-        t(f"explorer.download_{fmt}", lang),
-        data=lambda fmt=fmt: (
-            explorer_view.gis_file(
-                rows, cached.counties(display=False), mine=mine, fmt=fmt, crs=crs_key, lang=lang
-            ).content
-        ),
-        file_name=f"{stem}_{file_crs}{suffix}",
-        mime=mime,
-        on_click="ignore",
-        key=f"explorer_gis_{fmt}",
-        icon=":material/map:",
-    )
 
 cached.settle_memory()

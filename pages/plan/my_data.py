@@ -16,8 +16,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from components import cache as cached
 from components.frame import sidebar
 from components.i18n import t
+from components.views import gis_downloads
 from data import export, fields, importer
 from data.store import (
     ConflictError,
@@ -290,7 +292,7 @@ def import_tab(gate: tuple) -> None:
     round_ = st.session_state.setdefault("data_upload_round", 0)
     uploaded = st.file_uploader(
         t("data.upload", lang),
-        type=["csv", "txt", "tsv", "xlsx", "geojson", "json"],
+        type=["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg", "zip"],
         key=f"data_upload_{round_}",
         help=t("data.upload_help", lang),
     )
@@ -306,28 +308,35 @@ def import_tab(gate: tuple) -> None:
             mime="text/csv",
             key=f"data_template_{name}",
         )
-    datum = st.selectbox(
-        t("data.datum", lang),
-        importer.DATUMS,
-        format_func=lambda d: t(f"data.datum.{d}", lang),
-        key="data_datum",
-    )
-
     content, filename = None, ""
     if uploaded is not None:
         content, filename = uploaded.getvalue(), uploaded.name
     elif pasted.strip():
         content, filename = pasted.encode("utf-8"), "pasted.tsv"
+    table = None
+    if content is not None:
+        digest = hashlib.sha256(content).hexdigest()[:12]
+        try:
+            # In a child process with memory and time limits; remembered by the file's hash.
+            table = importer.read_table_isolated(content, filename)
+        except importer.FileProblem as exc:
+            plan = importer.failed_plan(filename, exc.problem)
+    # A GeoPackage or a Shapefile with a .prj says its own CRS: then the choice does not apply.
+    declared = table.declared_crs if table is not None else None
+    datum = st.selectbox(
+        t("data.datum", lang),
+        importer.DATUMS,
+        format_func=lambda d: t(f"data.datum.{d}", lang),
+        key="data_datum",
+        disabled=declared is not None,
+        help=t("data.datum_help", lang),
+    )
+    if declared is not None:
+        st.caption(t("data.datum_declared", lang))
+        st.text(declared)  # the file's own words: plain text
     if content is None:
         return
 
-    digest = hashlib.sha256(content).hexdigest()[:12]
-    try:
-        # In a child process with memory and time limits; remembered by the file's hash.
-        table = importer.read_table_isolated(content, filename)
-    except importer.FileProblem as exc:
-        table = None
-        plan = importer.failed_plan(filename, exc.problem)
     if table is not None:
         st.caption(t("data.file_read", lang, rows=len(table.rows), cols=len(table.headers)))
         guessed = importer.guess_mapping(table.headers)
@@ -611,6 +620,7 @@ def export_tab() -> None:
                     shown, export.user_data_columns(lang), title="邵阳项目地图 · my data"
                 ),
                 "geojson": export.to_geojson_bytes(everything),
+                "frame": everything,
             }
             st.rerun()
         return
@@ -629,6 +639,13 @@ def export_tab() -> None:
             mime=mime,
             key=f"data_export_{kind}",
         )
+    gis_downloads.offer_gis_files(
+        lambda: gis_downloads.user_data_layers(built["frame"], cached.counties(display=False)),
+        lang=lang,
+        stem=f"shaoyang_my_projects_{stamp}",
+        key="data_gis",
+        help_text=t("data.gis_help", lang),
+    )
 
 
 try:
