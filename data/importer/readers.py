@@ -477,82 +477,101 @@ def _unpack_shapefile(content: bytes, folder: Path) -> tuple[Path, bool, bool]:
             "not a valid zip file: zip the Shapefile's .shp, .shx, .dbf, .prj (and .cpg) together",
         ) from exc
     with archive:
-        members = archive.infolist()
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise FileProblem(
-                "zip_too_many_members",
-                f"zip 中有 {len(members):,} 个文件（最多 {MAX_ZIP_MEMBERS:,} 个）：请只压缩一个 Shapefile",
-                f"the zip holds {len(members):,} files (at most {MAX_ZIP_MEMBERS:,}): zip one "
-                "Shapefile only",
-            )
-        unsafe = [m.filename for m in members if _unsafe_member(m.filename)]
-        if unsafe:
-            zh, en = _names_list(unsafe)
-            raise FileProblem(
-                "zip_unsafe_name",
-                f"zip 中的文件名 {zh} 指向压缩包之外（含“..”或绝对路径），已拒绝：请重新压缩",
-                f"the zip's file names {en} point outside the archive (“..” or an absolute path), "
-                "so it was refused: zip the files again",
-            )
-        # Mac archivers add __MACOSX/ copies and ._ resource files beside the real ones.
-        usable = [
-            m
-            for m in members
-            if not m.is_dir()
-            and not m.filename.startswith("__MACOSX/")
-            and not Path(m.filename).name.startswith("._")
-        ]
-        shps = [m for m in usable if m.filename.lower().endswith(".shp")]
-        if not shps:
-            raise FileProblem(
-                "zip_without_shp",
-                "zip 中没有 .shp 文件：请把 Shapefile 的 .shp、.shx、.dbf、.prj（及 .cpg）压缩成一个 zip",
-                "the zip holds no .shp file: zip the Shapefile's .shp, .shx, .dbf, .prj (and "
-                ".cpg) together",
-            )
-        if len(shps) > 1:
-            zh, en = _names_list([m.filename for m in shps])
-            raise FileProblem(
-                "zip_several_shp",
-                f"zip 中有 {len(shps)} 个 Shapefile（{zh}）：一次只能导入一个，请每个 zip 只放一个图层",
-                f"the zip holds {len(shps)} Shapefiles ({en}): one is imported at a time, so put "
-                "one layer per zip",
-            )
-        stem = shps[0].filename[:-4]
-        parts = {}
-        for member in usable:
-            name = member.filename
-            suffix = name[len(stem) :].lower() if name.lower().startswith(stem.lower()) else ""
-            if suffix in _SHAPEFILE_PARTS and name[: len(stem)] == stem:
-                parts[suffix] = member
-        missing = [s for s in (".shx", ".dbf") if s not in parts]
-        if missing:
-            names = "、".join(Path(stem).name + s for s in missing)
-            raise FileProblem(
-                "zip_incomplete_shapefile",
-                f"zip 中缺少 {names}：Shapefile 至少需要 .shp、.shx、.dbf 三个文件（坐标系在 .prj 中）",
-                f"the zip lacks {', '.join(Path(stem).name + s for s in missing)}: a Shapefile "
-                "needs at least its .shp, .shx and .dbf (and its coordinate system is in the .prj)",
-            )
-        declared = sum(m.file_size for m in parts.values())
-        if declared > MAX_ZIP_UNPACKED:
-            raise _zip_too_large()
-        unpacked = 0
-        try:
-            for suffix, member in parts.items():
-                target = folder / f"layer{suffix}"
-                with archive.open(member) as source, open(target, "wb") as sink:
-                    while chunk := source.read(1 << 20):
-                        unpacked += len(chunk)
-                        if unpacked > min(declared, MAX_ZIP_UNPACKED):
-                            raise _zip_too_large()
-                        sink.write(chunk)
-        except FileProblem:
-            raise
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
-            # A wrong CRC, an unknown compression, encryption, a truncated member.
-            raise _bad_gis("shp", exc) from exc
+        parts = _shapefile_parts(_usable_members(archive))
+        _extract_parts(archive, parts, folder)
     return folder / "layer.shp", ".prj" in parts, ".cpg" in parts
+
+
+def _usable_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The zip's files, once their count and names are safe, without archivers' extras."""
+    members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise FileProblem(
+            "zip_too_many_members",
+            f"zip 中有 {len(members):,} 个文件（最多 {MAX_ZIP_MEMBERS:,} 个）：请只压缩一个 Shapefile",
+            f"the zip holds {len(members):,} files (at most {MAX_ZIP_MEMBERS:,}): zip one "
+            "Shapefile only",
+        )
+    unsafe = [m.filename for m in members if _unsafe_member(m.filename)]
+    if unsafe:
+        zh, en = _names_list(unsafe)
+        raise FileProblem(
+            "zip_unsafe_name",
+            f"zip 中的文件名 {zh} 指向压缩包之外（含“..”或绝对路径），已拒绝：请重新压缩",
+            f"the zip's file names {en} point outside the archive (“..” or an absolute path), "
+            "so it was refused: zip the files again",
+        )
+    # Mac archivers add __MACOSX/ copies and ._ resource files beside the real ones.
+    usable = [
+        m
+        for m in members
+        if not m.is_dir()
+        and not m.filename.startswith("__MACOSX/")
+        and not Path(m.filename).name.startswith("._")
+    ]
+    return usable
+
+
+def _shapefile_parts(usable: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
+    """{suffix: member} of the zip's one Shapefile, with at least its .shp, .shx and .dbf."""
+    shps = [m for m in usable if m.filename.lower().endswith(".shp")]
+    if not shps:
+        raise FileProblem(
+            "zip_without_shp",
+            "zip 中没有 .shp 文件：请把 Shapefile 的 .shp、.shx、.dbf、.prj（及 .cpg）压缩成一个 zip",
+            "the zip holds no .shp file: zip the Shapefile's .shp, .shx, .dbf, .prj (and "
+            ".cpg) together",
+        )
+    if len(shps) > 1:
+        zh, en = _names_list([m.filename for m in shps])
+        raise FileProblem(
+            "zip_several_shp",
+            f"zip 中有 {len(shps)} 个 Shapefile（{zh}）：一次只能导入一个，请每个 zip 只放一个图层",
+            f"the zip holds {len(shps)} Shapefiles ({en}): one is imported at a time, so put "
+            "one layer per zip",
+        )
+    stem = shps[0].filename[:-4]
+    parts = {}
+    for member in usable:
+        name = member.filename
+        suffix = name[len(stem) :].lower() if name.lower().startswith(stem.lower()) else ""
+        if suffix in _SHAPEFILE_PARTS and name[: len(stem)] == stem:
+            parts[suffix] = member
+    missing = [s for s in (".shx", ".dbf") if s not in parts]
+    if missing:
+        names = "、".join(Path(stem).name + s for s in missing)
+        raise FileProblem(
+            "zip_incomplete_shapefile",
+            f"zip 中缺少 {names}：Shapefile 至少需要 .shp、.shx、.dbf 三个文件（坐标系在 .prj 中）",
+            f"the zip lacks {', '.join(Path(stem).name + s for s in missing)}: a Shapefile "
+            "needs at least its .shp, .shx and .dbf (and its coordinate system is in the .prj)",
+        )
+    return parts
+
+
+def _extract_parts(
+    archive: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], folder: Path
+) -> None:
+    """Unpack the parts under fixed names, counting the bytes as they come out (a member may
+    lie about its size)."""
+    declared = sum(m.file_size for m in parts.values())
+    if declared > MAX_ZIP_UNPACKED:
+        raise _zip_too_large()
+    unpacked = 0
+    try:
+        for suffix, member in parts.items():
+            target = folder / f"layer{suffix}"
+            with archive.open(member) as source, open(target, "wb") as sink:
+                while chunk := source.read(1 << 20):
+                    unpacked += len(chunk)
+                    if unpacked > min(declared, MAX_ZIP_UNPACKED):
+                        raise _zip_too_large()
+                    sink.write(chunk)
+    except FileProblem:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+        # A wrong CRC, an unknown compression, encryption, a truncated member.
+        raise _bad_gis("shp", exc) from exc
 
 
 def _zip_too_large() -> FileProblem:
@@ -676,11 +695,11 @@ def _gis_cell(value: Any) -> Any:
     return value
 
 
-def _read_gis(path: Path, kind: str, *, layer: str | None, has_prj: bool, has_cpg: bool) -> Table:
-    """The points of one layer as cells, WGS-84 when the file declares its CRS."""
+def _read_layer(path: Path, kind: str, layer: str | None, has_cpg: bool):
+    """(frame, layer info, field names, encoding used) of one layer, within the row and column
+    limits, refusing a Shapefile that is not of points."""
     import pyogrio
 
-    notices: list[Problem] = []
     # A .dbf without a .cpg names no encoding: UTF-8 if it decodes, else GB18030, as for CSV.
     encodings: list[str | None] = [None] if kind == "gpkg" or has_cpg else ["utf-8", "gb18030"]
     frame = None
@@ -726,6 +745,14 @@ def _read_gis(path: Path, kind: str, *, layer: str | None, has_prj: bool, has_cp
         )
     if len(frame) > MAX_ROWS:
         raise _too_many_rows()
+    return frame, info, fields, used_encoding
+
+
+def _read_gis(path: Path, kind: str, *, layer: str | None, has_prj: bool, has_cpg: bool) -> Table:
+    """The points of one layer as cells, WGS-84 when the file declares its CRS."""
+    import shapely
+
+    frame, info, fields, used_encoding = _read_layer(path, kind, layer, has_cpg)
     if has_prj and not info.get("crs"):
         raise FileProblem(
             "unsupported_crs",
@@ -733,10 +760,7 @@ def _read_gis(path: Path, kind: str, *, layer: str | None, has_prj: bool, has_cp
             "the coordinate system in the .prj cannot be understood: save the layer again in "
             "WGS-84 or CGCS2000 (such as EPSG:4326, 4490, 4546) from your GIS",
         )
-    convert_to, declared, crs_notices = _datum_of(info.get("crs"), kind)
-    notices += crs_notices
-    import shapely
-
+    convert_to, declared, notices = _datum_of(info.get("crs"), kind)
     geometry = frame.geometry
     if convert_to is not None:
         geometry = geometry.to_crs(epsg=convert_to)
