@@ -16,6 +16,7 @@ from components import cache
 from components.frame import sidebar
 from components.map.offline_assets import ensure_vendor_files
 from components.state.navigation import GROUPS, HOME, OLD_PATHS, PAGES, group_title
+from components.state.session import set_current_page
 
 st.set_page_config(page_icon="🗺️", layout="wide")
 ensure_vendor_files()
@@ -59,6 +60,7 @@ menu = {
 # The hidden pages go into the first section; hidden, they show in no section.
 menu[group_title(GROUPS[0], lang)] += hidden
 page = st.navigation(menu)
+set_current_page(page.url_path)
 st.set_page_config(page_title=f"{page.title} · 邵阳项目地图 Shaoyang Projects Map")
 page.run()
 cache.settle_memory()

@@ -16,7 +16,7 @@ import streamlit as st
 from analysis.choropleth import MEASURES
 from components.i18n import LANGS, t
 from components.state.search import SearchEntry
-from components.state.session import PICKED_KEY, SELECTION_KEY, select, selected
+from components.state.session import PICKED_KEY, SELECTION_KEY, current_page, select, selected
 from components.state.view_state import (
     ALL_QUERY_PARAMS,
     BASEMAPS,
@@ -45,9 +45,32 @@ LANG_LABELS = {"zh": "中文", "en": "English"}
 _PERSIST = {"persist_state": "session"}
 
 
+# (page, {widget key: value}): the sidebar's values as last drawn, and on which page. Each page's
+# widgets are its own to Streamlit: the same key on the next page starts from the widget's
+# default, so the next page's sidebar is given these values before it is drawn.
+KEPT_KEY = "sy_kept"
+
+
+def _keep_widgets() -> None:
+    """After the sidebar is drawn: remember its values for the next page."""
+    values = {key: st.session_state[key] for key in KEY.values() if key in st.session_state}
+    st.session_state[KEPT_KEY] = (current_page(), values)
+
+
+def _restore_widgets() -> None:
+    """Before the sidebar is drawn: on another page than last time, start from its values."""
+    page, values = st.session_state.get(KEPT_KEY, (None, {}))
+    moved = page != current_page()
+    for key, value in values.items():
+        if moved or key not in st.session_state:
+            st.session_state[key] = value
+
+
 def seed_from_url() -> None:
-    """Once per session: put the URL's view into the widgets' state."""
+    """Put the URL's view into the widgets' state (once per session); after that, restore the
+    values the last page's sidebar had."""
     if st.session_state.get(SEEDED_KEY):
+        _restore_widgets()
         return
     params = {
         name: st.query_params.get_all(name) for name in ALL_QUERY_PARAMS if name in st.query_params
@@ -80,6 +103,7 @@ def language_switch() -> str:
     seed_from_url()
     with st.sidebar:
         lang = _language_widget()
+    _keep_widgets()
     if st.query_params.get(QP_LANG) != lang:
         st.query_params[QP_LANG] = lang
     return lang
@@ -289,6 +313,7 @@ def draw_sidebar(
         filters=filters,
         selection=selected(),
     )
+    _keep_widgets()
     sync_url(state)
     return state
 

@@ -84,3 +84,20 @@ def test_an_old_address_with_its_query_opens_the_same_view(page, old):
     expect(current).to_have_text(t(f"nav.{key}", "en"))
     if key == "county":
         expect(page.get_by_text("Xinning County").first).to_be_visible()
+
+
+def test_the_menu_keeps_language_and_filters_across_pages(page):
+    """Each page's widgets are its own to Streamlit: without care the next page's sidebar would
+    start from its defaults (Chinese, no filters) and rewrite the address without them."""
+    page.goto(f"{page.app.url}map?lang=en&counties=430582")
+    _settled(page)
+    page.locator(NAV_LINK, has_text="The report").click()
+    page.wait_for_url("**/report?*")
+    _settled(page)
+    _, query = _path_and_query(page.url)
+    assert query["lang"] == ["en"] and query["counties"] == ["430582"]
+    english = page.locator('[data-testid="stSidebar"] [data-testid="stButtonGroup"] button').nth(1)
+    expect(english).to_have_attribute("aria-checked", "true")
+    expect(
+        page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').nth(1)
+    ).to_contain_text("Shaodong")
