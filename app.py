@@ -63,4 +63,5 @@ page = st.navigation(menu)
 set_current_page(page.url_path)
 st.set_page_config(page_title=f"{page.title} · 邵阳项目地图 Shaoyang Projects Map")
 page.run()
+sidebar.close_sidebar_after_pick()  # on a phone, after a pick or a page from the menu
 cache.settle_memory()

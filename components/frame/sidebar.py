@@ -61,6 +61,9 @@ def _restore_widgets() -> None:
     """Before the sidebar is drawn: on another page than last time, start from its values."""
     page, values = st.session_state.get(KEPT_KEY, (None, {}))
     moved = page != current_page()
+    if moved and page is not None and current_page() is not None:
+        # A page was picked from the menu: on a phone, put the sidebar away to show it.
+        st.session_state[PICKED_KEY] = True
     for key, value in values.items():
         if moved or key not in st.session_state:
             st.session_state[key] = value

@@ -192,3 +192,18 @@ def test_the_address_keeps_the_view_a_link_reopens_it_and_reset_returns(open_pag
     frame2.evaluate(_SETTLED)
     frame2.locator(".sy-reset a").click()
     frame2.wait_for_function("() => window.map.getZoom() < 9")
+
+
+def test_a_page_picked_from_the_menu_on_a_phone_is_shown_with_the_sidebar_put_away(
+    open_page, app_server
+):
+    page = open_page(**PHONE)
+    page.goto(app_server.url)
+    map_frame(page)
+    page.get_by_test_id("stExpandSidebarButton").tap()
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar).to_have_attribute("data-collapsed", "false")
+    sidebar.locator('[data-testid="stSidebarNav"] a', has_text="报告原文").tap()
+    page.wait_for_url("**/report*")
+    expect(sidebar).to_have_attribute("data-collapsed", "true")
+    expect(page.get_by_text("报告原文").first).to_be_visible()
