@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 import pandas as pd
 
 from components.i18n import t
+from components.state.navigation import PAGE_BY_KEY
 from components.state.view_state import Filters, Selection, ViewState
 
 
@@ -34,7 +35,7 @@ STEPS: tuple[Step, ...] = (
 )
 STEP_KEYS = tuple(step.key for step in STEPS)
 DEFAULT_SPOTLIGHT = "430582"  # 邵东市: the report names it most often
-STORY_PATH = "story"  # the page's address (components/state/navigation.py)
+STORY_PATH = PAGE_BY_KEY["story"].key  # the Story page's address
 
 
 def step_index(value: object) -> int:
