@@ -314,6 +314,22 @@ class _OpenAt(MacroElement):
         self.zoom = view.zoom
 
 
+class ScriptStart(MacroElement):
+    """Sets ``window.syMapScriptAt`` when the map's script starts (read by benchmarks)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+window.syMapScriptAt = window.syMapScriptAt || Date.now();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ScriptStart"
+
+
 class OverlayStamp(MacroElement):
     """Sets ``window.syOverlayStamp`` when the overlays are (re)drawn: a hook for tests/benchmarks."""
 
@@ -576,6 +592,7 @@ def base_map(
         maxZoom=18,
         height=height,
     )
+    ScriptStart().add_to(fmap)
     fmap.get_root().header.add_child(Element(MAP_CSS), name="sy_css")
     if basemap in TILES:
         provider = TILES[basemap]
@@ -1209,6 +1226,9 @@ def county_slots(
     )
 
 
+PLACED_TIP_NAMES = 8  # a summing-up tooltip names this many initiatives, then "… and N more"
+
+
 @dataclass(frozen=True)
 class PlacedSymbol:
     """One symbol of the county-placed layer: an initiative, a category group or a county's
@@ -1223,42 +1243,85 @@ class PlacedSymbol:
     category: str | None  # None for a county's total
     ids: tuple[str, ...]
     counties: tuple[str, ...]  # the counties to highlight on hover
-    tip: str  # escaped HTML, ending with the click token
+    tip: str  # escaped HTML, ending with the click token (the browser writes the same text)
     label: CountyLabel | None = None  # the county level: drawn as the county's name + count
+    # What the tooltip is made of, in the view's language: the name and category of each of
+    # ``ids``, and the display names of ``adcode`` and of ``counties``.
+    names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    county_names: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def sums_up(self) -> bool:
+        """Whether the tooltip sums up several initiatives (a county's total or a category
+        group of several) rather than naming one."""
+        return self.level == "county" or (self.level == "group" and len(self.ids) > 1)
 
 
 class PlacedLayer(MacroElement):
     """The county-placed symbols as ONE Leaflet feature group whose members follow the zoom:
-    a county's total when zoomed out, one symbol per category, then one per initiative."""
+    a county's total when zoomed out, one symbol per category, then one per initiative.
+
+    The tooltips are written in the browser from compact columns (each initiative's escaped
+    name once, translated phrases once), the text of ``PlacedSymbol.tip`` exactly.
+    """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.featureGroup();
-(function (group, features, icons, selected) {
+(function (group, features, items, text, icons, selected) {
+    function fill(template, values) {
+        return template.replace(/\\{(\\w+)\\}/g, function (m, key) {
+            return key in values ? values[key] : m;
+        });
+    }
+    function tipOf(f) {
+        if (f.t === "county" || (f.t === "group" && f.i.length > 1)) {
+            var n = f.i.length, first = items.c[f.i[0]];
+            var one = f.i.every(function (i) { return items.c[i] === first; });
+            var title = one
+                ? fill(text.group, {county: text.cn[f.a], category: text.cat[first], n: n})
+                : fill(text.total, {county: text.cn[f.a], n: n});
+            var names = f.i.slice(0, text.max).map(function (i) { return items.n[i]; });
+            if (n > text.max) { names.push(fill(text.more, {n: n - text.max})); }
+            return "<b>" + title + "</b><br>" + names.join("<br>")
+                + '<br><span class="sy-muted">' + text.expand + "</span>"
+                + "<span hidden>[[county:" + text.ca[f.a] + "]]</span>";
+        }
+        var i = f.i[0];
+        var parts = ["<b>" + items.n[i] + "</b>", text.cat[items.c[i]] + " · " + text.where];
+        if (f.k.length > 1) {
+            parts.push(fill(text.also, {n: f.k.length, names: f.k.map(function (a) {
+                return text.cn[a]; }).join(text.sep)}));
+        }
+        parts.push('<span class="sy-muted">' + text.hint + "</span>");
+        return parts.join("<br>") + "<span hidden>[[initiative:" + items.e[i] + "]]</span>";
+    }
     var entries = features.map(function (f) {
+        var ids = f.i.map(function (i) { return items.id[i]; });
         var icon;
         if (f.t === "county") {
             // The county's name with its number of county-level initiatives beside it.
             icon = L.divIcon({className: "sy-placed-label " + f.lc,
-                              html: "<span>" + f.lt + '<b class="sy-count">' + f.n + "</b></span>",
+                              html: "<span>" + f.lt + '<b class="sy-count">' + ids.length + "</b></span>",
                               iconSize: [0, 0]});
         } else {
             icon = L.divIcon({
                 className: "sy-placed sy-placed-" + f.t
-                    + (selected && f.ids.indexOf(selected) >= 0 ? " sy-placed-selected" : ""),
-                html: icons[f.c + "|" + f.n],
+                    + (selected && ids.indexOf(selected) >= 0 ? " sy-placed-selected" : ""),
+                html: icons[f.c + "|" + ids.length],
                 iconSize: [{{ this.px }}, {{ this.px }}],
                 iconAnchor: [{{ this.px // 2 }}, {{ this.px // 2 }}]});
         }
         var marker = L.marker([f.xy[1], f.xy[0]], {icon: icon, keyboard: false, riseOnHover: true});
-        marker.feature = {properties: {id: f.ids.length === 1 ? f.ids[0] : null, ids: f.ids,
+        marker.feature = {properties: {id: ids.length === 1 ? ids[0] : null, ids: ids,
                                        level: f.t, adcode: f.a}};
-        marker.bindTooltip(f.tip, {direction: "top", offset: [0, -{{ this.px // 2 }}],
-                                   className: "sy-tip"});
+        marker.bindTooltip(tipOf(f), {direction: "top", offset: [0, -{{ this.px // 2 }}],
+                                      className: "sy-tip"});
         marker.on("mouseover", function () { highlight(f.k, true); });
         marker.on("mouseout", function () { highlight(f.k, false); });
-        if (f.ids.length > 1) {
+        if (ids.length > 1) {
             marker.on("click", function () {
                 var map = group._map;
                 if (map) { map.flyTo(marker.getLatLng(), Math.max(map.getZoom(), f.z1)); }
@@ -1301,23 +1364,41 @@ var {{ this.get_name() }} = L.featureGroup();
     group.on("remove", function () {
         if (bound) { bound.off("zoomend", update); release(bound); bound = null; }
     });
-})({{ this.get_name() }}, {{ this.features_js }}, {{ this.icons_js }}, {{ this.selected_js }});
+})({{ this.get_name() }}, {{ this.features_js }}, {{ this.items_js }}, {{ this.text_js }},
+   {{ this.icons_js }}, {{ this.selected_js }});
 {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, placed: Sequence[PlacedSymbol], selected: str | None) -> None:
+    def __init__(self, placed: Sequence[PlacedSymbol], selected: str | None, lang: str) -> None:
         super().__init__()
         self._name = "PlacedLayer"
         order = list(symbols.CATEGORY_STYLE)
         features, icons = [], {}
+        # Each initiative once: raw id, escaped id, escaped name, index of its category label.
+        items: dict[str, list] = {"id": [], "e": [], "n": [], "c": []}
+        item_index: dict[str, int] = {}
+        labels: dict[str, int] = {}
+        county_names: dict[str, str] = {}
         for item in placed:
             c = order.index(item.category) if item.category in order else -1
             n = len(item.ids)
             key = f"{c}|{n}"
             if key not in icons:
                 icons[key] = symbols.placed_svg(item.category, n)
+            indices = []
+            for item_id, name, category in zip(item.ids, item.names, item.categories, strict=True):
+                if item_id not in item_index:
+                    item_index[item_id] = len(items["id"])
+                    label = t(f"category.{category}", lang)
+                    labels.setdefault(label, len(labels))
+                    items["id"].append(item_id)
+                    items["e"].append(_e(item_id))
+                    items["n"].append(_e(name))
+                    items["c"].append(labels[label])
+                indices.append(item_index[item_id])
+            county_names.update(item.county_names)
             features.append(
                 {
                     "t": item.level,
@@ -1326,15 +1407,31 @@ var {{ this.get_name() }} = L.featureGroup();
                     "z0": item.zoom_from,
                     "z1": item.zoom_to,
                     "c": c,
-                    "n": n,
-                    "ids": list(item.ids),
+                    "i": indices,
                     "k": list(item.counties),
-                    "tip": item.tip,
                 }
             )
             if item.label is not None:
                 features[-1].update(lc=item.label.classes, lt=_e(item.label.text))
+        # Translated phrases, escaped; ``{name}`` fields are filled in the browser with
+        # escaped values (escaping commutes with filling in).
+        text = {
+            "cat": [_e(label) for label in labels],
+            "cn": {a: _e(name) for a, name in county_names.items()},
+            "ca": {a: _e(a) for a in county_names},
+            "where": _e(t("placed.where", lang)),
+            "hint": _e(t("tooltip.click_item", lang)),
+            "expand": _e(t("placed.expand", lang)),
+            "sep": _e(t("list.sep", lang)),
+            "also": _e(t("placed.also", lang, n="{n}", names="{names}")),
+            "group": _e(t("placed.group", lang, county="{county}", category="{category}", n="{n}")),
+            "total": _e(t("placed.county_total", lang, county="{county}", n="{n}")),
+            "more": _e(t("placed.more", lang, n="{n}")),
+            "max": PLACED_TIP_NAMES,
+        }
         self.features_js = js_json(features)
+        self.items_js = js_json(items)
+        self.text_js = js_json(text)
         self.icons_js = js_json(icons)
         self.selected_js = js_json(selected)
         self.px = symbols.PLACED_ICON_PX
@@ -1356,7 +1453,7 @@ def placed_layer(
         frame.attrs["datum"] = WGS84
         moved = for_view(frame, basemap).geometry
         placed = [replace(p, lon=g.x, lat=g.y) for p, g in zip(placed, moved, strict=True)]
-    PlacedLayer(placed, selected).add_to(group)
+    PlacedLayer(placed, selected, lang).add_to(group)
     return group
 
 
