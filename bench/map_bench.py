@@ -148,8 +148,10 @@ def start_server(log_path: Path, env: dict[str, str] | None, script: str) -> App
         "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    if script == SERVE:
+    if script == SERVE and Path(SERVE).exists():
         command = [sys.executable, SERVE, *options]
+    elif script == SERVE:  # an older tree without the warm start (for before/after figures)
+        command = [sys.executable, "-m", "streamlit", "run", "app.py", *options]
     else:
         command = [sys.executable, "-m", "streamlit", "run", script, *options]
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed with the process)
