@@ -116,6 +116,32 @@ MAP_CSS = f"""
 </style>
 """
 
+
+class _Text(Element):
+    """Finished text in a figure (no template to compile)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Text"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _Script(MacroElement):
+    """A MacroElement whose script is added to the figure as finished text. branca wraps each
+    rendered script in a new jinja Template, i.e. compiles it again on every render, on every
+    rerun (~1 ms per KB; megabytes for the points layer)."""
+
+    def render(self, **kwargs) -> None:
+        self.get_root().script.add_child(
+            _Text(self._template.module.script(self, kwargs)), name=self.get_name()
+        )
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
 # Leaflet sets a path's fill attribute from fillColor, so `url(#sy-nodata)` fills a polygon
 # with this SVG pattern; it lives in the map's (persistent) SVG renderer.
 _HATCH_SCRIPT = Template(
@@ -145,7 +171,7 @@ _HATCH_SCRIPT = Template(
 )
 
 
-class _HatchPattern(MacroElement):
+class _HatchPattern(_Script):
     _template = _HATCH_SCRIPT
 
     def __init__(self) -> None:
@@ -154,7 +180,7 @@ class _HatchPattern(MacroElement):
         self.pattern_id = symbols.NO_DATA_PATTERN_ID
 
 
-class _ZoomClass(MacroElement):
+class _ZoomClass(_Script):
     """Marks the map container ``sy-near`` from zoom NEAR_ZOOM on (CSS shows more labels)."""
 
     _template = Template(
@@ -175,7 +201,7 @@ class _ZoomClass(MacroElement):
         self.zoom = zoom
 
 
-class _HandUse(MacroElement):
+class _HandUse(_Script):
     """What makes the map work by hand and on a phone.
 
     - The first click counts: Leaflet focuses the map on mousedown, and when the map is partly
@@ -295,7 +321,7 @@ class MapView:
         return cls(round(lat, 5), round(lng, 5), round(zoom * 4) / 4)
 
 
-class _OpenAt(MacroElement):
+class _OpenAt(_Script):
     """Opens the map at a given view instead of the whole city."""
 
     _template = Template(
@@ -314,7 +340,7 @@ class _OpenAt(MacroElement):
         self.zoom = view.zoom
 
 
-class ScriptStart(MacroElement):
+class ScriptStart(_Script):
     """Sets ``window.syMapScriptAt`` when the map's script starts (read by benchmarks)."""
 
     _template = Template(
@@ -330,7 +356,7 @@ window.syMapScriptAt = window.syMapScriptAt || Date.now();
         self._name = "ScriptStart"
 
 
-class OverlayStamp(MacroElement):
+class OverlayStamp(_Script):
     """Sets ``window.syOverlayStamp`` when the overlays are (re)drawn: a hook for tests/benchmarks."""
 
     _template = Template(
@@ -394,6 +420,8 @@ class MapContent:
     points_data: tuple[Mapping[str, list], PointLookups] | None = None
     # County-level initiatives drawn inside their counties (see map_model.placed_symbols).
     placed: Sequence[PlacedSymbol] = ()
+    # Optional: county_shapes of ``counties`` in the view's datum, already made (from a cache).
+    county_shapes: Mapping[str, str] | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -593,7 +621,7 @@ def base_map(
         height=height,
     )
     ScriptStart().add_to(fmap)
-    fmap.get_root().header.add_child(Element(MAP_CSS), name="sy_css")
+    fmap.get_root().header.add_child(_Text(MAP_CSS), name="sy_css")
     if basemap in TILES:
         provider = TILES[basemap]
         folium.TileLayer(
@@ -622,7 +650,7 @@ def base_map(
         f".sy-hide-{adcode} .sy-label-{adcode}{{visibility:hidden}}"
         for adcode in view_counties["adcode"].astype(str)
     )
-    fmap.get_root().header.add_child(Element(f"<style>{hide}</style>"), name="sy_hide_css")
+    fmap.get_root().header.add_child(_Text(f"<style>{hide}</style>"), name="sy_hide_css")
     if regions is None:
         regions = region_layout(view_counties, lang, avoid)
     if regions is not None:
@@ -698,20 +726,29 @@ def _display_geometry(geom: shapely.Geometry) -> dict:
     )
 
 
-def choropleth_layer(
+def county_shapes(counties: gpd.GeoDataFrame) -> dict[str, str]:
+    """{adcode: the county's display polygon as GeoJSON text}, for counties in the view's
+    datum: the same on every rerun, so made once (components/cache.py) rather than per map."""
+    return {
+        str(adcode): js_json(_display_geometry(geom))
+        for adcode, geom in zip(counties["adcode"], counties.geometry, strict=True)
+    }
+
+
+def county_features(
     counties: gpd.GeoDataFrame,
     choropleth: Choropleth,
     clusters: Mapping[str, Sequence[str]],
     lang: str,
     selected: Sequence[str] = (),
-) -> folium.FeatureGroup:
-    """The counties filled by class; counties with an industry cluster outlined in purple and
-    the selected ones in blue (outlined counties are drawn last, so on top)."""
+) -> list[dict]:
+    """Each county's properties for the choropleth (adcode, style, tooltip, label point), in
+    drawing order: counties with an industry cluster outlined in purple and the selected ones
+    in blue come last, so on top."""
     colours = symbols.palette(choropleth.classes.k)
     features = []
-    for row, geom, label in zip(
+    for row, label in zip(
         counties[["adcode", "name_zh", "name_en"]].to_dict("records"),
-        counties.geometry,
         _label_points(counties),
         strict=True,
     ):
@@ -738,20 +775,63 @@ def choropleth_layer(
             style["className"] += " sy-cluster-outline"
             rank = 1
         tip = county_tooltip(row, value, choropleth, clusters.get(adcode, ()), lang)
-        feature = {
-            "type": "Feature",
-            "geometry": _display_geometry(geom),
-            "properties": {"adcode": adcode, "style": style, "tip": tip, "label": list(label)},
-        }
-        features.append((rank, feature))
+        features.append(
+            (rank, {"adcode": adcode, "style": style, "tip": tip, "label": list(label)})
+        )
     features.sort(key=lambda pair: pair[0])
+    return [properties for _, properties in features]
+
+
+class CountiesGeoJson(_Script):
+    """The choropleth as ONE Leaflet GeoJSON layer: polygons from ``county_shapes`` (text made
+    once), styles and tooltips from the view."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJSON({{ this.data_js }}, {
+    style: function (feature) { return feature.properties.style; },
+    onEachFeature: {{ this.on_each_feature }}
+});
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, features: Sequence[Mapping], shapes: Mapping[str, str]) -> None:
+        super().__init__()
+        self._name = "CountiesGeoJson"
+        self.data_js = (
+            '{"type":"FeatureCollection","features":['
+            + ",".join(
+                f'{{"type":"Feature","geometry":{shapes[p["adcode"]]},"properties":{js_json(p)}}}'
+                for p in features
+            )
+            + "]}"
+        )
+        self.on_each_feature = _COUNTY_EVENTS
+
+    @property
+    def data(self) -> dict:
+        """The layer's GeoJSON FeatureCollection (as folium.GeoJson has it)."""
+        return json.loads(self.data_js)  # JSON reads the escaped "<\/" as "</"
+
+
+def choropleth_layer(
+    counties: gpd.GeoDataFrame,
+    choropleth: Choropleth,
+    clusters: Mapping[str, Sequence[str]],
+    lang: str,
+    selected: Sequence[str] = (),
+    shapes: Mapping[str, str] | None = None,
+) -> folium.FeatureGroup:
+    """The counties filled by class; counties with an industry cluster outlined in purple and
+    the selected ones in blue (outlined counties are drawn last, so on top). ``shapes`` is
+    ``county_shapes(counties)`` if already made."""
     group = folium.FeatureGroup(name=t("layer.choropleth", lang))
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": [feature for _, feature in features]},
-        name="counties",
-        style=_STYLE_FROM_PROPERTIES,
-        on_each_feature=JsCode(_COUNTY_EVENTS),
-        control=False,
+    CountiesGeoJson(
+        county_features(counties, choropleth, clusters, lang, selected),
+        county_shapes(counties) if shapes is None else shapes,
     ).add_to(group)
     return group
 
@@ -885,7 +965,7 @@ def points_payload(points: gpd.GeoDataFrame, lookups: PointLookups, lang: str) -
     }
 
 
-class PointsGeoJson(MacroElement):
+class PointsGeoJson(_Script):
     """ONE Leaflet GeoJSON layer for every point initiative: an SVG icon per category, and a
     tooltip per point carrying its id (bound on first hover or click, so 10,000 points do not
     build 10,000 tooltips up front)."""
@@ -939,28 +1019,6 @@ var {{ this.get_name() }} = L.geoJSON(null, {
             }
         )
         self.point_to_layer = _point_to_layer_js()
-
-    def render(self, **kwargs) -> None:
-        # branca wraps a rendered script in a new jinja Template, i.e. re-parses megabytes of
-        # JSON on every rerun; add the finished text instead.
-        figure = self.get_root()
-        figure.script.add_child(
-            _Text(self._template.module.script(self, kwargs)), name=self.get_name()
-        )
-        for child in self._children.values():
-            child.render(**kwargs)
-
-
-class _Text(Element):
-    """Finished text in a figure (no template to compile)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._name = "Text"
-        self.text = text
-
-    def render(self, **kwargs) -> str:
-        return self.text
 
 
 def county_names_of(counties: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
@@ -1258,7 +1316,7 @@ class PlacedSymbol:
         return self.level == "county" or (self.level == "group" and len(self.ids) > 1)
 
 
-class PlacedLayer(MacroElement):
+class PlacedLayer(_Script):
     """The county-placed symbols as ONE Leaflet feature group whose members follow the zoom:
     a county's total when zoomed out, one symbol per category, then one per initiative.
 
@@ -1578,7 +1636,12 @@ def overlays(
     )
     groups = [
         choropleth_layer(
-            counties, content.choropleth, content.clusters, lang, content.selected_counties
+            counties,
+            content.choropleth,
+            content.clusters,
+            lang,
+            content.selected_counties,
+            content.county_shapes,
         ),
         clusters_layer(counties, content.clusters, lang),
         routes_layer(routes, lang),

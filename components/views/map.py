@@ -101,6 +101,7 @@ def map_view(
         if home
         else None,
         placed=placed,
+        county_shapes=cached.county_shapes(state.basemap),
     )
     clustered = home and cached.point_count(version) > map_builder.CLUSTER_MIN_POINTS
     legend_html = legend.legend_html(
