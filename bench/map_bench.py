@@ -434,6 +434,8 @@ def _load(browser, server, run: Run, *, record_bytes: bool, cold: bool = False) 
     traffic = Traffic()
     context = open_context(browser, server, traffic)
     page = context.new_page()
+    # The naive build with 10,000 markers keeps a loaded machine's browser busy for long.
+    page.set_default_timeout(120_000)
     socket = Socket()
     page.on("websocket", lambda ws: socket.attach(ws))
     responses: list = []
@@ -635,6 +637,10 @@ def main(argv: list[str] | None = None) -> int:
                     browser=browser,
                     sessions=args.sessions if label.startswith("default") and round_no == 0 else 0,
                     root=root,
+                )
+                # What is measured so far, in case a later build fails.
+                (OUT / "map_bench.json").write_text(
+                    json.dumps([r.summary() for r in runs.values()], indent=2), encoding="utf-8"
                 )
                 print(
                     f"  round {round_no + 1}: measured {label} in "
