@@ -20,8 +20,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
-# The script files whose imports a visitor's first page needs: the router and the home page.
-FIRST_PAGE = (APP, ROOT / "pages" / "map.py")
 # Modules that declare a Streamlit component: Streamlit registers a component only when it is
 # declared inside a script run, so imported here the map's component would never be served.
 # They are small; the first script run imports them.
@@ -42,7 +40,10 @@ def _imports_of(script: Path) -> list[str]:
 def warm() -> float:
     """Import what the first page imports, fill the caches, render the home map; seconds taken."""
     started = time.perf_counter()
-    for script in FIRST_PAGE:
+    from components.state.navigation import HOME, page_path
+
+    # The script files whose imports a visitor's first page needs: the router, the home page.
+    for script in (APP, ROOT / page_path(HOME)):
         for module in _imports_of(script):
             if module.split(".")[0] not in IMPORTED_IN_A_RUN:
                 importlib.import_module(module)
