@@ -1,8 +1,8 @@
 .PHONY: run test lint data bench serve-cluster load-test
 
-run:  ## install what the app needs and open it at http://localhost:8501
+run:  ## install what the app needs, warm it up and serve it at http://localhost:8501
 	bash scripts/setup.sh
-	python3 -m streamlit run app.py
+	python3 scripts/serve.py
 
 test:  ## install everything the tests need (Chromium, PostgreSQL included) and run them all
 	bash scripts/test.sh

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from inequality.gini import Gini
-from inequality.theil import Theil, TheilD
 
 from data.schema import CATEGORIES
 from geo.spatial import route_km_by_county
@@ -290,8 +288,12 @@ def theme_gaps(table: pd.DataFrame) -> pd.DataFrame:
 # Indices on plain arrays
 
 
+# PySAL's ``inequality`` is imported where it is used: it pulls in scipy and matplotlib (~100 MB
+# resident), which the map (reading REGION_GROUPS from here) should not carry.
 def gini(values: Sequence[float]) -> float:
     """Gini over units of equal weight (PySAL); NaN for fewer than 2 units or a zero total."""
+    from inequality.gini import Gini
+
     y = np.asarray(values, dtype=float)
     if y.size < 2 or y.sum() <= 0:
         return math.nan
@@ -300,6 +302,8 @@ def gini(values: Sequence[float]) -> float:
 
 def theil(values: Sequence[float]) -> float:
     """Theil T over units of equal weight (PySAL); NaN for fewer than 2 units or a zero total."""
+    from inequality.theil import Theil
+
     y = np.asarray(values, dtype=float)
     if y.size < 2 or y.sum() <= 0:
         return math.nan
@@ -310,6 +314,8 @@ def theil_decomposition(
     values: Sequence[float], groups: Sequence[str]
 ) -> tuple[float, float, float]:
     """(total, between, within) Theil T for units partitioned into `groups` (PySAL TheilD)."""
+    from inequality.theil import TheilD
+
     y = np.asarray(values, dtype=float)
     partition = np.asarray(groups)
     if y.size < 2 or y.sum() <= 0:

@@ -152,6 +152,12 @@ def region_layout(version: str, basemap: str, lang: str):
 
 
 @st.cache_resource(show_spinner=False)
+def county_shapes(basemap: str) -> dict[str, str]:
+    """Read-only: {adcode: display polygon as GeoJSON text} in the basemap's datum."""
+    return map_builder.county_shapes(map_builder.for_view(counties(display=True), basemap))
+
+
+@st.cache_resource(show_spinner=False)
 def county_placement(version: str, lang: str) -> map_model.Placement:
     """Read-only: where county-level initiatives go inside their counties (layouts memoised)."""
     return map_model.county_placement(initiatives(version), counties(display=True), lang)

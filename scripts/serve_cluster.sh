@@ -11,8 +11,9 @@
 #   SHAOYANG_READ_ONLY=1     nobody can change the planners' data through the app
 #   SHAOYANG_EDIT_PASSWORD   edits need this password
 #   SHAOYANG_CLUSTER_DIR     run directory: logs, pids, nginx.conf (default var/cluster)
-# Each replica is warmed before nginx sends it anyone: the app runs once inside it
-# (Streamlit's script health check), which fills its data caches.
+# Each replica is warmed before nginx sends it anyone: scripts/serve.py loads the data and
+# builds the home map before it serves at all, then the app runs once inside it (Streamlit's
+# script health check).
 # When everything answers, the run directory gets a `ready` file listing the replicas.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,7 +76,7 @@ PORTS=()
 for i in $(seq 1 "$REPLICAS"); do
   port="$(free_port)"
   PORTS+=("$port")
-  python3 -m streamlit run app.py \
+  python3 scripts/serve.py \
     --server.headless true \
     --server.address 127.0.0.1 \
     --server.port "$port" \

@@ -116,6 +116,32 @@ MAP_CSS = f"""
 </style>
 """
 
+
+class _Text(Element):
+    """Finished text in a figure (no template to compile)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Text"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _Script(MacroElement):
+    """A MacroElement whose script is added to the figure as finished text. branca wraps each
+    rendered script in a new jinja Template, i.e. compiles it again on every render, on every
+    rerun (~1 ms per KB; megabytes for the points layer)."""
+
+    def render(self, **kwargs) -> None:
+        self.get_root().script.add_child(
+            _Text(self._template.module.script(self, kwargs)), name=self.get_name()
+        )
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
 # Leaflet sets a path's fill attribute from fillColor, so `url(#sy-nodata)` fills a polygon
 # with this SVG pattern; it lives in the map's (persistent) SVG renderer.
 _HATCH_SCRIPT = Template(
@@ -145,7 +171,7 @@ _HATCH_SCRIPT = Template(
 )
 
 
-class _HatchPattern(MacroElement):
+class _HatchPattern(_Script):
     _template = _HATCH_SCRIPT
 
     def __init__(self) -> None:
@@ -154,7 +180,7 @@ class _HatchPattern(MacroElement):
         self.pattern_id = symbols.NO_DATA_PATTERN_ID
 
 
-class _ZoomClass(MacroElement):
+class _ZoomClass(_Script):
     """Marks the map container ``sy-near`` from zoom NEAR_ZOOM on (CSS shows more labels)."""
 
     _template = Template(
@@ -175,7 +201,7 @@ class _ZoomClass(MacroElement):
         self.zoom = zoom
 
 
-class _HandUse(MacroElement):
+class _HandUse(_Script):
     """What makes the map work by hand and on a phone.
 
     - The first click counts: Leaflet focuses the map on mousedown, and when the map is partly
@@ -295,7 +321,7 @@ class MapView:
         return cls(round(lat, 5), round(lng, 5), round(zoom * 4) / 4)
 
 
-class _OpenAt(MacroElement):
+class _OpenAt(_Script):
     """Opens the map at a given view instead of the whole city."""
 
     _template = Template(
@@ -314,7 +340,23 @@ class _OpenAt(MacroElement):
         self.zoom = view.zoom
 
 
-class OverlayStamp(MacroElement):
+class ScriptStart(_Script):
+    """Sets ``window.syMapScriptAt`` when the map's script starts (read by benchmarks)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+window.syMapScriptAt = window.syMapScriptAt || Date.now();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ScriptStart"
+
+
+class OverlayStamp(_Script):
     """Sets ``window.syOverlayStamp`` when the overlays are (re)drawn: a hook for tests/benchmarks."""
 
     _template = Template(
@@ -378,6 +420,8 @@ class MapContent:
     points_data: tuple[Mapping[str, list], PointLookups] | None = None
     # County-level initiatives drawn inside their counties (see map_model.placed_symbols).
     placed: Sequence[PlacedSymbol] = ()
+    # Optional: county_shapes of ``counties`` in the view's datum, already made (from a cache).
+    county_shapes: Mapping[str, str] | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -576,7 +620,8 @@ def base_map(
         maxZoom=18,
         height=height,
     )
-    fmap.get_root().header.add_child(Element(MAP_CSS), name="sy_css")
+    ScriptStart().add_to(fmap)
+    fmap.get_root().header.add_child(_Text(MAP_CSS), name="sy_css")
     if basemap in TILES:
         provider = TILES[basemap]
         folium.TileLayer(
@@ -605,7 +650,7 @@ def base_map(
         f".sy-hide-{adcode} .sy-label-{adcode}{{visibility:hidden}}"
         for adcode in view_counties["adcode"].astype(str)
     )
-    fmap.get_root().header.add_child(Element(f"<style>{hide}</style>"), name="sy_hide_css")
+    fmap.get_root().header.add_child(_Text(f"<style>{hide}</style>"), name="sy_hide_css")
     if regions is None:
         regions = region_layout(view_counties, lang, avoid)
     if regions is not None:
@@ -681,20 +726,29 @@ def _display_geometry(geom: shapely.Geometry) -> dict:
     )
 
 
-def choropleth_layer(
+def county_shapes(counties: gpd.GeoDataFrame) -> dict[str, str]:
+    """{adcode: the county's display polygon as GeoJSON text}, for counties in the view's
+    datum: the same on every rerun, so made once (components/cache.py) rather than per map."""
+    return {
+        str(adcode): js_json(_display_geometry(geom))
+        for adcode, geom in zip(counties["adcode"], counties.geometry, strict=True)
+    }
+
+
+def county_features(
     counties: gpd.GeoDataFrame,
     choropleth: Choropleth,
     clusters: Mapping[str, Sequence[str]],
     lang: str,
     selected: Sequence[str] = (),
-) -> folium.FeatureGroup:
-    """The counties filled by class; counties with an industry cluster outlined in purple and
-    the selected ones in blue (outlined counties are drawn last, so on top)."""
+) -> list[dict]:
+    """Each county's properties for the choropleth (adcode, style, tooltip, label point), in
+    drawing order: counties with an industry cluster outlined in purple and the selected ones
+    in blue come last, so on top."""
     colours = symbols.palette(choropleth.classes.k)
     features = []
-    for row, geom, label in zip(
+    for row, label in zip(
         counties[["adcode", "name_zh", "name_en"]].to_dict("records"),
-        counties.geometry,
         _label_points(counties),
         strict=True,
     ):
@@ -721,20 +775,63 @@ def choropleth_layer(
             style["className"] += " sy-cluster-outline"
             rank = 1
         tip = county_tooltip(row, value, choropleth, clusters.get(adcode, ()), lang)
-        feature = {
-            "type": "Feature",
-            "geometry": _display_geometry(geom),
-            "properties": {"adcode": adcode, "style": style, "tip": tip, "label": list(label)},
-        }
-        features.append((rank, feature))
+        features.append(
+            (rank, {"adcode": adcode, "style": style, "tip": tip, "label": list(label)})
+        )
     features.sort(key=lambda pair: pair[0])
+    return [properties for _, properties in features]
+
+
+class CountiesGeoJson(_Script):
+    """The choropleth as ONE Leaflet GeoJSON layer: polygons from ``county_shapes`` (text made
+    once), styles and tooltips from the view."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJSON({{ this.data_js }}, {
+    style: function (feature) { return feature.properties.style; },
+    onEachFeature: {{ this.on_each_feature }}
+});
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, features: Sequence[Mapping], shapes: Mapping[str, str]) -> None:
+        super().__init__()
+        self._name = "CountiesGeoJson"
+        self.data_js = (
+            '{"type":"FeatureCollection","features":['
+            + ",".join(
+                f'{{"type":"Feature","geometry":{shapes[p["adcode"]]},"properties":{js_json(p)}}}'
+                for p in features
+            )
+            + "]}"
+        )
+        self.on_each_feature = _COUNTY_EVENTS
+
+    @property
+    def data(self) -> dict:
+        """The layer's GeoJSON FeatureCollection (as folium.GeoJson has it)."""
+        return json.loads(self.data_js)  # JSON reads the escaped "<\/" as "</"
+
+
+def choropleth_layer(
+    counties: gpd.GeoDataFrame,
+    choropleth: Choropleth,
+    clusters: Mapping[str, Sequence[str]],
+    lang: str,
+    selected: Sequence[str] = (),
+    shapes: Mapping[str, str] | None = None,
+) -> folium.FeatureGroup:
+    """The counties filled by class; counties with an industry cluster outlined in purple and
+    the selected ones in blue (outlined counties are drawn last, so on top). ``shapes`` is
+    ``county_shapes(counties)`` if already made."""
     group = folium.FeatureGroup(name=t("layer.choropleth", lang))
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": [feature for _, feature in features]},
-        name="counties",
-        style=_STYLE_FROM_PROPERTIES,
-        on_each_feature=JsCode(_COUNTY_EVENTS),
-        control=False,
+    CountiesGeoJson(
+        county_features(counties, choropleth, clusters, lang, selected),
+        county_shapes(counties) if shapes is None else shapes,
     ).add_to(group)
     return group
 
@@ -868,7 +965,7 @@ def points_payload(points: gpd.GeoDataFrame, lookups: PointLookups, lang: str) -
     }
 
 
-class PointsGeoJson(MacroElement):
+class PointsGeoJson(_Script):
     """ONE Leaflet GeoJSON layer for every point initiative: an SVG icon per category, and a
     tooltip per point carrying its id (bound on first hover or click, so 10,000 points do not
     build 10,000 tooltips up front)."""
@@ -922,28 +1019,6 @@ var {{ this.get_name() }} = L.geoJSON(null, {
             }
         )
         self.point_to_layer = _point_to_layer_js()
-
-    def render(self, **kwargs) -> None:
-        # branca wraps a rendered script in a new jinja Template, i.e. re-parses megabytes of
-        # JSON on every rerun; add the finished text instead.
-        figure = self.get_root()
-        figure.script.add_child(
-            _Text(self._template.module.script(self, kwargs)), name=self.get_name()
-        )
-        for child in self._children.values():
-            child.render(**kwargs)
-
-
-class _Text(Element):
-    """Finished text in a figure (no template to compile)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._name = "Text"
-        self.text = text
-
-    def render(self, **kwargs) -> str:
-        return self.text
 
 
 def county_names_of(counties: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
@@ -1209,6 +1284,9 @@ def county_slots(
     )
 
 
+PLACED_TIP_NAMES = 8  # a summing-up tooltip names this many initiatives, then "… and N more"
+
+
 @dataclass(frozen=True)
 class PlacedSymbol:
     """One symbol of the county-placed layer: an initiative, a category group or a county's
@@ -1223,42 +1301,85 @@ class PlacedSymbol:
     category: str | None  # None for a county's total
     ids: tuple[str, ...]
     counties: tuple[str, ...]  # the counties to highlight on hover
-    tip: str  # escaped HTML, ending with the click token
+    tip: str  # escaped HTML, ending with the click token (the browser writes the same text)
     label: CountyLabel | None = None  # the county level: drawn as the county's name + count
+    # What the tooltip is made of, in the view's language: the name and category of each of
+    # ``ids``, and the display names of ``adcode`` and of ``counties``.
+    names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    county_names: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def sums_up(self) -> bool:
+        """Whether the tooltip sums up several initiatives (a county's total or a category
+        group of several) rather than naming one."""
+        return self.level == "county" or (self.level == "group" and len(self.ids) > 1)
 
 
-class PlacedLayer(MacroElement):
+class PlacedLayer(_Script):
     """The county-placed symbols as ONE Leaflet feature group whose members follow the zoom:
-    a county's total when zoomed out, one symbol per category, then one per initiative."""
+    a county's total when zoomed out, one symbol per category, then one per initiative.
+
+    The tooltips are written in the browser from compact columns (each initiative's escaped
+    name once, translated phrases once), the text of ``PlacedSymbol.tip`` exactly.
+    """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.featureGroup();
-(function (group, features, icons, selected) {
+(function (group, features, items, text, icons, selected) {
+    function fill(template, values) {
+        return template.replace(/\\{(\\w+)\\}/g, function (m, key) {
+            return key in values ? values[key] : m;
+        });
+    }
+    function tipOf(f) {
+        if (f.t === "county" || (f.t === "group" && f.i.length > 1)) {
+            var n = f.i.length, first = items.c[f.i[0]];
+            var one = f.i.every(function (i) { return items.c[i] === first; });
+            var title = one
+                ? fill(text.group, {county: text.cn[f.a], category: text.cat[first], n: n})
+                : fill(text.total, {county: text.cn[f.a], n: n});
+            var names = f.i.slice(0, text.max).map(function (i) { return items.n[i]; });
+            if (n > text.max) { names.push(fill(text.more, {n: n - text.max})); }
+            return "<b>" + title + "</b><br>" + names.join("<br>")
+                + '<br><span class="sy-muted">' + text.expand + "</span>"
+                + "<span hidden>[[county:" + text.ca[f.a] + "]]</span>";
+        }
+        var i = f.i[0];
+        var parts = ["<b>" + items.n[i] + "</b>", text.cat[items.c[i]] + " · " + text.where];
+        if (f.k.length > 1) {
+            parts.push(fill(text.also, {n: f.k.length, names: f.k.map(function (a) {
+                return text.cn[a]; }).join(text.sep)}));
+        }
+        parts.push('<span class="sy-muted">' + text.hint + "</span>");
+        return parts.join("<br>") + "<span hidden>[[initiative:" + items.e[i] + "]]</span>";
+    }
     var entries = features.map(function (f) {
+        var ids = f.i.map(function (i) { return items.id[i]; });
         var icon;
         if (f.t === "county") {
             // The county's name with its number of county-level initiatives beside it.
             icon = L.divIcon({className: "sy-placed-label " + f.lc,
-                              html: "<span>" + f.lt + '<b class="sy-count">' + f.n + "</b></span>",
+                              html: "<span>" + f.lt + '<b class="sy-count">' + ids.length + "</b></span>",
                               iconSize: [0, 0]});
         } else {
             icon = L.divIcon({
                 className: "sy-placed sy-placed-" + f.t
-                    + (selected && f.ids.indexOf(selected) >= 0 ? " sy-placed-selected" : ""),
-                html: icons[f.c + "|" + f.n],
+                    + (selected && ids.indexOf(selected) >= 0 ? " sy-placed-selected" : ""),
+                html: icons[f.c + "|" + ids.length],
                 iconSize: [{{ this.px }}, {{ this.px }}],
                 iconAnchor: [{{ this.px // 2 }}, {{ this.px // 2 }}]});
         }
         var marker = L.marker([f.xy[1], f.xy[0]], {icon: icon, keyboard: false, riseOnHover: true});
-        marker.feature = {properties: {id: f.ids.length === 1 ? f.ids[0] : null, ids: f.ids,
+        marker.feature = {properties: {id: ids.length === 1 ? ids[0] : null, ids: ids,
                                        level: f.t, adcode: f.a}};
-        marker.bindTooltip(f.tip, {direction: "top", offset: [0, -{{ this.px // 2 }}],
-                                   className: "sy-tip"});
+        marker.bindTooltip(tipOf(f), {direction: "top", offset: [0, -{{ this.px // 2 }}],
+                                      className: "sy-tip"});
         marker.on("mouseover", function () { highlight(f.k, true); });
         marker.on("mouseout", function () { highlight(f.k, false); });
-        if (f.ids.length > 1) {
+        if (ids.length > 1) {
             marker.on("click", function () {
                 var map = group._map;
                 if (map) { map.flyTo(marker.getLatLng(), Math.max(map.getZoom(), f.z1)); }
@@ -1301,23 +1422,41 @@ var {{ this.get_name() }} = L.featureGroup();
     group.on("remove", function () {
         if (bound) { bound.off("zoomend", update); release(bound); bound = null; }
     });
-})({{ this.get_name() }}, {{ this.features_js }}, {{ this.icons_js }}, {{ this.selected_js }});
+})({{ this.get_name() }}, {{ this.features_js }}, {{ this.items_js }}, {{ this.text_js }},
+   {{ this.icons_js }}, {{ this.selected_js }});
 {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, placed: Sequence[PlacedSymbol], selected: str | None) -> None:
+    def __init__(self, placed: Sequence[PlacedSymbol], selected: str | None, lang: str) -> None:
         super().__init__()
         self._name = "PlacedLayer"
         order = list(symbols.CATEGORY_STYLE)
         features, icons = [], {}
+        # Each initiative once: raw id, escaped id, escaped name, index of its category label.
+        items: dict[str, list] = {"id": [], "e": [], "n": [], "c": []}
+        item_index: dict[str, int] = {}
+        labels: dict[str, int] = {}
+        county_names: dict[str, str] = {}
         for item in placed:
             c = order.index(item.category) if item.category in order else -1
             n = len(item.ids)
             key = f"{c}|{n}"
             if key not in icons:
                 icons[key] = symbols.placed_svg(item.category, n)
+            indices = []
+            for item_id, name, category in zip(item.ids, item.names, item.categories, strict=True):
+                if item_id not in item_index:
+                    item_index[item_id] = len(items["id"])
+                    label = t(f"category.{category}", lang)
+                    labels.setdefault(label, len(labels))
+                    items["id"].append(item_id)
+                    items["e"].append(_e(item_id))
+                    items["n"].append(_e(name))
+                    items["c"].append(labels[label])
+                indices.append(item_index[item_id])
+            county_names.update(item.county_names)
             features.append(
                 {
                     "t": item.level,
@@ -1326,15 +1465,31 @@ var {{ this.get_name() }} = L.featureGroup();
                     "z0": item.zoom_from,
                     "z1": item.zoom_to,
                     "c": c,
-                    "n": n,
-                    "ids": list(item.ids),
+                    "i": indices,
                     "k": list(item.counties),
-                    "tip": item.tip,
                 }
             )
             if item.label is not None:
                 features[-1].update(lc=item.label.classes, lt=_e(item.label.text))
+        # Translated phrases, escaped; ``{name}`` fields are filled in the browser with
+        # escaped values (escaping commutes with filling in).
+        text = {
+            "cat": [_e(label) for label in labels],
+            "cn": {a: _e(name) for a, name in county_names.items()},
+            "ca": {a: _e(a) for a in county_names},
+            "where": _e(t("placed.where", lang)),
+            "hint": _e(t("tooltip.click_item", lang)),
+            "expand": _e(t("placed.expand", lang)),
+            "sep": _e(t("list.sep", lang)),
+            "also": _e(t("placed.also", lang, n="{n}", names="{names}")),
+            "group": _e(t("placed.group", lang, county="{county}", category="{category}", n="{n}")),
+            "total": _e(t("placed.county_total", lang, county="{county}", n="{n}")),
+            "more": _e(t("placed.more", lang, n="{n}")),
+            "max": PLACED_TIP_NAMES,
+        }
         self.features_js = js_json(features)
+        self.items_js = js_json(items)
+        self.text_js = js_json(text)
         self.icons_js = js_json(icons)
         self.selected_js = js_json(selected)
         self.px = symbols.PLACED_ICON_PX
@@ -1356,7 +1511,7 @@ def placed_layer(
         frame.attrs["datum"] = WGS84
         moved = for_view(frame, basemap).geometry
         placed = [replace(p, lon=g.x, lat=g.y) for p, g in zip(placed, moved, strict=True)]
-    PlacedLayer(placed, selected).add_to(group)
+    PlacedLayer(placed, selected, lang).add_to(group)
     return group
 
 
@@ -1481,7 +1636,12 @@ def overlays(
     )
     groups = [
         choropleth_layer(
-            counties, content.choropleth, content.clusters, lang, content.selected_counties
+            counties,
+            content.choropleth,
+            content.clusters,
+            lang,
+            content.selected_counties,
+            content.county_shapes,
         ),
         clusters_layer(counties, content.clusters, lang),
         routes_layer(routes, lang),

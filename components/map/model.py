@@ -25,6 +25,7 @@ from components.i18n import name_of, t
 from components.map import symbols
 from components.map.builder import (
     CLUSTER_MIN_POINTS,
+    PLACED_TIP_NAMES,
     Choropleth,
     CountyLabel,
     PlacedSymbol,
@@ -312,8 +313,19 @@ def _group_tip(adcode: str, rows: list[dict], county_names: Mapping[str, str], l
     return "<br>".join(parts) + f"<span hidden>{_e(token('county', adcode))}</span>"
 
 
-PLACED_TIP_NAMES = 8
 _ALWAYS, _NEVER = 0.0, 99.0
+
+
+def _tip_text(
+    rows: Sequence[Mapping], adcode: str, counties: Sequence[str], county_names: Mapping[str, str],
+    lang: str,
+) -> dict:  # fmt: skip
+    """The raw text a placed symbol's tooltip is written from (see PlacedSymbol)."""
+    return {
+        "names": tuple(name_of(row, lang) for row in rows),
+        "categories": tuple(str(row["category"]) for row in rows),
+        "county_names": {a: county_names.get(a, a) for a in (adcode, *counties)},
+    }
 
 
 def placed_symbols(
@@ -357,18 +369,21 @@ def placed_symbols(
                     "county", adcode, label.lon, label.lat, _ALWAYS, z_groups, None,
                     tuple(row["id"] for row in items), (adcode,),
                     _group_tip(adcode, items, county_names, lang), label,
+                    **_tip_text(items, adcode, (adcode,), county_names, lang),
                 )
             )  # fmt: skip
         if z_groups < z_items:
             for (lon, lat), members in zip(group_layout.slots, groups.values(), strict=True):
                 single = len(members) == 1
+                shown = tuple(members[0]["counties"]) if single else (adcode,)
                 placed.append(
                     PlacedSymbol(
                         "group", adcode, lon, lat, _ALWAYS if z_groups <= lowest else z_groups,
                         z_items, members[0]["category"], tuple(row["id"] for row in members),
-                        tuple(members[0]["counties"]) if single else (adcode,),
+                        shown,
                         _placed_tip(members[0], county_names, lang) if single
                         else _group_tip(adcode, members, county_names, lang),
+                        **_tip_text(members, adcode, shown, county_names, lang),
                     )
                 )  # fmt: skip
         for (lon, lat), row in zip(item_layout.slots, items, strict=True):
@@ -377,6 +392,7 @@ def placed_symbols(
                     "item", adcode, lon, lat, _ALWAYS if z_items <= lowest else z_items, _NEVER,
                     row["category"], (row["id"],), tuple(row["counties"]),
                     _placed_tip(row, county_names, lang),
+                    **_tip_text((row,), adcode, row["counties"], county_names, lang),
                 )
             )  # fmt: skip
     return placed

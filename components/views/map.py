@@ -101,6 +101,7 @@ def map_view(
         if home
         else None,
         placed=placed,
+        county_shapes=cached.county_shapes(state.basemap),
     )
     clustered = home and cached.point_count(version) > map_builder.CLUSTER_MIN_POINTS
     legend_html = legend.legend_html(
@@ -120,3 +121,27 @@ def map_view(
         placed=bool(placed),
     )
     return MapView(state, filtered, content, legend_html, choropleth, target, clustered)
+
+
+def warm_up(langs: Iterable[str] = ("zh", "en")) -> None:
+    """Do once what a server's first visitor would otherwise wait for: load the data into the
+    caches the map page reads, and build and render the home map in each language (which also
+    compiles the map's templates). For a server to call at start-up (scripts/serve.py)."""
+    version, initiatives = cached.current_initiatives()
+    cached.county_names()
+    cached.county_facts()
+    cached.route_km(version)
+    for lang in langs:
+        state = ViewState(lang=lang)
+        view = map_view(state, version, initiatives, home=True)
+        fmap = map_builder.base_map(
+            view.content.counties,
+            basemap=state.basemap,
+            lang=lang,
+            regions=cached.region_layout(version, state.basemap, lang),
+        )
+        for group in map_builder.overlays(
+            view.content, basemap=state.basemap, lang=lang, clustered=view.clustered
+        ):
+            group.add_to(fmap)
+        fmap.get_root().render()

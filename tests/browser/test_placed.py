@@ -11,7 +11,11 @@ import pytest
 import shapely
 from playwright.sync_api import expect
 
+from components.map import builder as map_builder
+from components.map import model as map_model
+from data.loaders import DEFAULT_INITIATIVES, read_initiatives
 from geo.counties import load_counties
+from geo.placement import ZOOMS
 from tests.browser.conftest import MAP_IFRAME, map_frame
 
 pytestmark = pytest.mark.browser
@@ -147,3 +151,51 @@ def test_the_city_wide_list_opens_an_item_card(page):
     card = page.locator('[data-testid="sy-initiative-card"]')
     expect(card).to_contain_text(item["name_zh"])
     expect(page).to_have_url(re.compile(rf"[?&]initiative={item['id']}"))
+
+
+# Every placed symbol's tooltip on the map at the given zooms: {"level|adcode|ids": html}.
+_PLACED_TIPS = """(zooms) => {
+    const tips = {};
+    for (const z of zooms) {
+        window.map.setView(window.map.getCenter(), z, {animate: false});
+        window.map.eachLayer((l) => {
+            const p = l.feature && l.feature.properties;
+            if (p && p.level && p.ids && l.getTooltip()) {
+                tips[[p.level, p.adcode, p.ids.join(",")].join("|")] = l.getTooltip().getContent();
+            }
+        });
+    }
+    return tips;
+}"""
+
+
+def test_the_browser_writes_each_placed_tooltip_exactly_as_the_server_would(page):
+    """The placed layer sends names and phrases once and the browser writes the tooltips: the
+    result is, symbol for symbol, the escaped HTML of PlacedSymbol.tip (click token included)."""
+    initiatives = read_initiatives(DEFAULT_INITIATIVES)
+    counties = load_counties(display=True)
+    placement = map_model.county_placement(initiatives, counties, "zh")
+    names = map_builder.county_names_of(counties, "zh")
+    expected = {
+        "|".join([p.level, p.adcode, ",".join(p.ids)]): p.tip
+        for p in map_model.placed_symbols(initiatives, placement, names, "zh")
+    }
+    page.goto(page.app.url)
+    frame = map_frame(page)
+    # Until the map has settled (it may still be fitting itself to its first size), a zoom set
+    # here can be undone: zoom in until every initiative's own symbol is on the map.
+    items = sum(1 for key in expected if key.startswith("item|"))
+    page.wait_for_function(
+        """([sel, items]) => {
+            const map = document.querySelector(sel).contentWindow.map;
+            map.setView(map.getCenter(), 13, {animate: false});
+            let n = 0;
+            map.eachLayer((l) => { if (l.feature && l.feature.properties.level === "item") n++; });
+            return n === items;
+        }""",
+        arg=[MAP_IFRAME, items],
+    )
+    shown = frame.evaluate(_PLACED_TIPS, [*ZOOMS, 17])
+    assert set(shown) == set(expected)
+    for key, tip in expected.items():
+        assert shown[key] == tip, key
