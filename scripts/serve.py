@@ -58,6 +58,20 @@ def warm() -> float:
     return time.perf_counter() - started
 
 
+def _router_only() -> None:
+    """Tell Streamlit that app.py routes every page (st.navigation), before its first session.
+
+    With a pages/ folder beside the main script, Streamlit starts in its older multipage mode
+    and leaves it only when a script run calls st.navigation: until then a visitor arriving at
+    a page's address (a shared /report link) sees a "page not found" notice. The flag is
+    Streamlit's own, the one st.navigation sets; without it (another Streamlit) nothing changes.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if hasattr(PagesManager, "uses_pages_directory"):
+        PagesManager.uses_pages_directory = False
+
+
 def main(argv: list[str]) -> int:
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
@@ -74,6 +88,7 @@ def main(argv: list[str]) -> int:
     # Outside a session, Streamlit's caches warn that there is no session: that is the point.
     logger.set_log_level("error")
     seconds = warm()
+    _router_only()
     logger.set_log_level(config.get_option("logger.level"))
     print(f"serve: warmed up in {seconds:.1f} s; starting Streamlit", file=sys.stderr, flush=True)
     sys.argv = ["streamlit", "run", str(APP), *argv]
