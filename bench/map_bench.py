@@ -30,15 +30,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,8 +51,8 @@ from tests.browser.conftest import (  # noqa: E402
     MAP_IFRAME,
     AppServer,
     Traffic,
-    free_port,
     open_context,
+    start_app,
     stop_app,
 )
 
@@ -163,44 +159,19 @@ runpy.run_path({app!r}, run_name="__main__")
 # How the app is started: as `make run` does (scripts/serve.py: warm, then serve), and the naive
 # build as a plain `streamlit run` of its launcher.
 SERVE = str(ROOT / "scripts" / "serve.py")
-STARTUP_TIMEOUT_S = 300  # a loaded machine warms slowly; health answers once it is warm
 
 
 def start_server(
     log_path: Path, env: dict[str, str] | None, script: str, root: Path = ROOT
 ) -> AppServer:
     """Start ``script`` (scripts/serve.py, or a Streamlit script) of the tree at ``root`` on a
-    free port and wait until /_stcore/health answers (polled)."""
-    port = free_port()
-    options = [
-        "--server.headless", "true", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
+    free port and wait until /_stcore/health answers (polled; a loaded machine warms slowly)."""
     if script == SERVE and (root / "scripts" / "serve.py").exists():
-        command = [sys.executable, str(root / "scripts" / "serve.py"), *options]
-    elif script == SERVE:  # an older tree without the warm start (for before/after figures)
-        command = [sys.executable, "-m", "streamlit", "run", "app.py", *options]
-    else:
-        command = [sys.executable, "-m", "streamlit", "run", script, *options]
-    log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed with the process)
-    process = subprocess.Popen(
-        command, cwd=root, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
-    )
-    server = AppServer(process, port, log_path)
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}:\n{server.log()}")
-        try:
-            with urllib.request.urlopen(f"{server.url}_stcore/health", timeout=1) as response:
-                if response.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            stop_app(server)
-            raise RuntimeError(f"the server did not become healthy:\n{server.log()}")
-        time.sleep(0.05)  # a poll interval: the loop ends on health
+        launcher = str(root / "scripts" / "serve.py")
+        return start_app(log_path, env, launcher=launcher, root=root, startup_timeout_s=300)
+    # An older tree without the warm start (for before/after figures), or the naive launcher.
+    target = "app.py" if script == SERVE else script
+    return start_app(log_path, env, target, root=root, startup_timeout_s=300)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -69,37 +69,41 @@ class AppServer:
 
 
 def start_app(
-    log_path: Path, env: dict[str, str] | None = None, script: str = "app.py"
+    log_path: Path,
+    env: dict[str, str] | None = None,
+    script: str = "app.py",
+    *,
+    launcher: str | None = None,
+    root: Path = ROOT,
+    startup_timeout_s: float = STARTUP_TIMEOUT_S,
 ) -> AppServer:
-    """Start the app on a free port and wait until /_stcore/health answers."""
+    """Start the app on a free port and wait until /_stcore/health answers.
+
+    ``script`` runs under ``python -m streamlit run``; a ``launcher`` (such as scripts/serve.py,
+    which takes `streamlit run`'s options) runs instead when given. ``root``: the tree to run.
+    """
     port = free_port()
+    options = [
+        "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    if launcher:
+        command = [sys.executable, launcher, *options]
+    else:
+        command = [sys.executable, "-m", "streamlit", "run", script, *options]
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed with the process)
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            script,
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
+        command,
+        cwd=root,
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {})},
     )
     server = AppServer(process, port, log_path)
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    deadline = time.monotonic() + startup_timeout_s
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{server.log()}")
+            raise RuntimeError(f"the server exited with {process.returncode}:\n{server.log()}")
         try:
             with urllib.request.urlopen(f"{server.url}_stcore/health", timeout=1) as response:
                 if response.status == 200:
@@ -108,7 +112,7 @@ def start_app(
             pass
         if time.monotonic() > deadline:
             stop_app(server)
-            raise RuntimeError(f"streamlit did not become healthy:\n{server.log()}")
+            raise RuntimeError(f"the server did not become healthy:\n{server.log()}")
         time.sleep(0.05)  # a poll interval, not a wait for the app: the loop exits on health
 
 

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-
 import pytest
 from playwright.sync_api import expect
 
 from components.state.navigation import PAGES
 from tests.browser.conftest import (
-    ROOT,
     TIMEOUT_MS,
     AppServer,
     Traffic,
-    free_port,
     map_frame,
     open_context,
+    start_app,
     stop_app,
 )
 
@@ -27,24 +20,8 @@ pytestmark = pytest.mark.browser
 
 
 def start_warm(log_path) -> AppServer:
-    port = free_port()
-    with open(log_path, "w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            [sys.executable, "scripts/serve.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    server = AppServer(process, port, log_path)
-    deadline = time.monotonic() + 180
-    while True:
-        assert process.poll() is None, server.log()
-        try:
-            with urllib.request.urlopen(f"{server.url}_stcore/health", timeout=1):
-                break
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            assert time.monotonic() < deadline, server.log()
-            time.sleep(0.05)  # a poll interval: the loop ends on health
-    return server
+    """The app as `make run` starts it: scripts/serve.py warms up, then serves."""
+    return start_app(log_path, launcher="scripts/serve.py", startup_timeout_s=180)
 
 
 @pytest.fixture(scope="module")
