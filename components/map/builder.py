@@ -26,7 +26,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 import xyzservices.providers as xyz
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
@@ -127,6 +127,38 @@ class _Text(Element):
 
     def render(self, **kwargs) -> str:
         return self.text
+
+
+# branca's MacroElement.render wraps each rendered part (header, html, script) of every folium
+# element in a new Element, i.e. compiles the finished text as a jinja Template, on every render:
+# ~25 ms of every map rerun, spent on text that streamlit-folium renders again by itself. Parts
+# without jinja markup (and without carriage returns, which jinja would rewrite) are added as
+# finished text instead; the rest keep branca's way (its second pass resolves folium's element
+# references). The output is the same (tests/components/test_map_builder.py).
+_BRANCA_MACRO_RENDER = MacroElement.render
+_JINJA_REWRITES = ("{{", "{%", "{#", "\r")
+
+
+def _finished(text: str) -> Element:
+    if any(mark in text for mark in _JINJA_REWRITES):
+        return Element(text)
+    # jinja drops one trailing newline of a template's text.
+    return _Text(text[:-1] if text.endswith("\n") else text)
+
+
+def _render_macro_without_compiling(self: MacroElement, **kwargs) -> None:
+    figure = self.get_root()
+    assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+    macros = self._template.module.__dict__
+    for part in ("header", "html", "script"):
+        macro = macros.get(part)
+        if macro is not None:
+            getattr(figure, part).add_child(_finished(macro(self, kwargs)), name=self.get_name())
+    for child in self._children.values():
+        child.render(**kwargs)
+
+
+MacroElement.render = _render_macro_without_compiling
 
 
 class _Script(MacroElement):

@@ -347,3 +347,37 @@ def test_unknown_investment_reads_unknown():
     row = {"name_zh": "x", "status": None, "investment_yi": float("nan")}
     assert "投资：未知" in map_builder.my_project_tooltip(row, "zh")
     assert "Investment: unknown" in map_builder.my_project_tooltip(row, "en")
+
+
+@pytest.mark.parametrize("basemap", ["none", "gaode"])
+def test_rendering_without_compiling_gives_the_same_text_as_branca(
+    counties, initiatives, monkeypatch, basemap
+):
+    """The builder adds rendered parts as finished text instead of compiling them again; the
+    figure's text must be what branca's own render gives, for every layer of a full map."""
+    selection = Selection("initiative", str(map_model.points_of(initiatives)["id"].iloc[0]))
+    content = content_for(counties, initiatives, selection=selection)
+
+    def build_and_render() -> str:
+        # The same element names in both builds (branca draws them at random).
+        ids = iter(range(10**6))
+        monkeypatch.setattr(
+            folium.elements.Element, "_generate_id", classmethod(lambda cls: f"{next(ids):032x}")
+        )
+        fmap = map_builder.build_map(content, basemap=basemap)
+        folium.LayerControl().add_to(fmap)
+        return rendered(fmap)
+
+    assert folium.elements.MacroElement.render is map_builder._render_macro_without_compiling
+    ours = build_and_render()
+    monkeypatch.setattr(folium.elements.MacroElement, "render", map_builder._BRANCA_MACRO_RENDER)
+    branca = build_and_render()
+    assert len(ours) > 100_000
+    assert ours == branca
+
+
+def test_text_with_jinja_markup_is_still_rendered_by_jinja():
+    """folium leaves element references as {{'name'}} for a second pass; that pass still runs."""
+    assert map_builder._finished("var a = {{'layer_1'}};\n").render() == "var a = layer_1;"
+    assert map_builder._finished("var a = 1;\n").render() == "var a = 1;"
+    assert map_builder._finished("a\r\nb").render() == "a\nb"  # jinja rewrites line ends
