@@ -1,13 +1,18 @@
 """Benchmark the map page in a real browser (not a test): prints timings, bytes and memory.
 
-    python bench/map_bench.py [--builds default,default naive,big,big naive] [--rounds 2]
+    python bench/map_bench.py [--builds default,default naive,default floor,big,big naive,big floor]
+                              [--rounds 2]
                               [--repeat 5] [--n 10000] [--sessions 10]
 
-Four builds: the real data and 10,000 synthetic initiatives (SHAOYANG_INITIATIVES), each with
+Four builds (and two floors): the real data and 10,000 synthetic initiatives (SHAOYANG_INITIATIVES), each with
 this app, started as `make run` starts it (scripts/serve.py: warm, then serve), and with a naive
 map: the same app drawing one folium object per feature (a Marker per point and per
 county-placed symbol, a GeoJson per county and per route) and the full-detail county polygons,
-started with a plain `streamlit run`. Each round starts a fresh server per build, in turn
+started with a plain `streamlit run`. The floor ("default floor", "10k floor") is this app's
+home map alone — the same view, base map, overlays and st_folium call — on an otherwise empty
+Streamlit page: no sidebar, no text, no panel. It is what Streamlit and streamlit-folium take on
+this machine to show this map at all, so it tells which targets the page itself can still meet
+(it has no filters, so no filter figures). Each round starts a fresh server per build, in turn
 (rounds alternate the builds, so the machine's load falls on all alike), drives headless
 Debian Chromium with Playwright (every request to another host aborted and counted), and
 measures:
@@ -153,6 +158,47 @@ map_builder.routes_layer = _one_per_feature(map_builder.routes_layer)
 map_builder.points_layer = naive_points_layer
 map_builder.placed_layer = naive_placed_layer
 runpy.run_path({app!r}, run_name="__main__")
+"""
+
+
+# The floor: the home map exactly as pages/explore/map.py draws it for a first visitor (same
+# view, base map, overlays and st_folium arguments), and nothing else on the page.
+FLOOR_LAUNCHER = """
+import sys
+
+sys.path.insert(0, {root!r})
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from components import cache
+from components.map import builder as map_builder
+from components.map.events import RETURNED_OBJECTS
+from components.map.offline_assets import ensure_vendor_files
+from components.state.view_state import ViewState
+from components.views.map import map_view
+
+st.set_page_config(layout="wide")
+ensure_vendor_files()
+version, initiatives = cache.current_initiatives()
+state = ViewState()
+view = map_view(state, version, initiatives, home=True)
+st_folium(
+    map_builder.base_map(
+        view.content.counties,
+        basemap=state.basemap,
+        lang=state.lang,
+        regions=cache.region_layout(version, state.basemap, state.lang),
+    ),
+    key="sy_map",
+    feature_group_to_add=map_builder.overlays(
+        view.content, basemap=state.basemap, lang=state.lang, clustered=view.clustered
+    ),
+    layer_control=map_builder.layer_control(),
+    returned_objects=list(RETURNED_OBJECTS),
+    use_container_width=True,
+    height=map_builder.MAP_HEIGHT_PX,
+)
 """
 
 
@@ -494,9 +540,11 @@ def measure(
     browser,
     sessions: int = 0,
     root: Path = ROOT,
+    filters: bool = True,
 ) -> Run:
     """One round of one build: a fresh server, its first visitor, ``repeat`` more page loads
-    (the first of them also changes the filter ``repeat`` times), then ``sessions`` live tabs."""
+    (the first of them also changes the filter ``repeat`` times, if the build has filters),
+    then ``sessions`` live tabs."""
     from components.i18n import t
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -511,7 +559,7 @@ def measure(
                 )
                 run.first_map_ms.append(first)
                 run.first_map_after_load_ms.append(after_load)
-                if i == 0:
+                if i == 0 and filters:
                     for category in CATEGORIES[:repeat]:
                         sent_before = len(socket.rerun_sent)
                         finished_before = len(socket.finished)
@@ -535,16 +583,17 @@ def measure(
     return run
 
 
-def naive_script(tmp: Path) -> str:
-    """A launcher for the naive map, beside links to the app's pages and static folder (the
+def launchers(tmp: Path) -> tuple[str, str]:
+    """The naive and the floor launchers, beside links to the app's pages and static folder (the
     router finds its pages, and Streamlit its static files, beside the main script)."""
-    launcher = tmp / "naive_app.py"
-    launcher.write_text(
+    naive, floor = tmp / "naive_app.py", tmp / "floor_app.py"
+    naive.write_text(
         NAIVE_LAUNCHER.format(root=str(ROOT), app=str(ROOT / "app.py")), encoding="utf-8"
     )
+    floor.write_text(FLOOR_LAUNCHER.format(root=str(ROOT)), encoding="utf-8")
     for folder in ("static", "pages"):
         (tmp / folder).symlink_to(ROOT / folder, target_is_directory=True)
-    return str(launcher)
+    return str(naive), str(floor)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -559,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--builds",
-        default="default,default naive,big,big naive",
+        default="default,default naive,default floor,big,big naive,big floor",
         help="which builds to measure, comma-separated (big = the synthetic dataset)",
     )
     parser.add_argument(
@@ -577,15 +626,17 @@ def main(argv: list[str] | None = None) -> int:
         synthetic = tmp / "synthetic.geojson"
         if any(not label.startswith("default") for label in wanted):
             synthetic_initiatives(args.n, synthetic)
-        naive = naive_script(tmp)
+        naive, floor = launchers(tmp)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         big = {"SHAOYANG_INITIATIVES": str(synthetic)}
         k = f"{args.n // 1000}k"
         plan = [
             ("default", None, SERVE, ROOT),
             ("default naive", None, naive, ROOT),
+            ("default floor", None, floor, ROOT),
             (k, big, SERVE, ROOT),
             (f"{k} naive", big, naive, ROOT),
+            (f"{k} floor", big, floor, ROOT),
         ]
         if args.before:
             # The same measurements of an older tree (e.g. `git archive <commit>`), in the same
@@ -593,7 +644,7 @@ def main(argv: list[str] | None = None) -> int:
             before = Path(args.before).resolve()
             plan.insert(1, ("default before", None, SERVE, before))
             plan.insert(4, (f"{k} before", big, SERVE, before))
-            wanted |= {f"{label} before" for label in wanted if "naive" not in label}
+            wanted |= {f"{label} before" for label in wanted if " " not in label}
         plan = [step for step in plan if step[0] in wanted]
         # Rounds alternate the builds, so that a change in the machine's load hits all alike.
         for round_no in range(args.rounds):
@@ -606,8 +657,11 @@ def main(argv: list[str] | None = None) -> int:
                     script=script,
                     repeat=args.repeat,
                     browser=browser,
-                    sessions=args.sessions if label.startswith("default") and round_no == 0 else 0,
+                    sessions=args.sessions
+                    if label.startswith("default") and "floor" not in label and round_no == 0
+                    else 0,
                     root=root,
+                    filters="floor" not in label,
                 )
                 # What is measured so far, in case a later build fails.
                 (OUT / "map_bench.json").write_text(
@@ -661,6 +715,16 @@ def _print(summaries: list[dict], n: int) -> None:
             f"from navigation {naive['first_map_ms'] / ours['first_map_ms']:.1f}x; "
             f"filter server {naive['filter_server_ms'] / ours['filter_server_ms']:.1f}x, "
             f"browser {naive['filter_browser_ms'] / ours['filter_browser_ms']:.1f}x"
+        )
+    for ours_label in ("default", f"{n // 1000}k"):
+        ours, floor = by_label.get(ours_label), by_label.get(f"{ours_label} floor")
+        if not (ours and floor and floor["first_map_ms"]):
+            continue
+        print(
+            f"{ours_label}: the page around the map costs {ours['first_map_ms'] - floor['first_map_ms']:.0f} ms "
+            f"(first map {ours['first_map_ms']:.0f} ms; the map alone on an empty page, the floor: "
+            f"{floor['first_map_ms']:.0f} ms from navigation, of which the page's load "
+            f"{floor['phases_ms'].get('page loaded') or 0:.0f} ms)"
         )
     print("targets:")
     for build, what, met in TARGETS:
