@@ -159,8 +159,11 @@ def county_shapes(basemap: str) -> dict[str, str]:
 
 @st.cache_resource(show_spinner=False)
 def county_placement(version: str, lang: str) -> map_model.Placement:
-    """Read-only: where county-level initiatives go inside their counties (layouts memoised)."""
-    return map_model.county_placement(initiatives(version), counties(display=True), lang)
+    """Read-only: where county-level initiatives go inside their counties, with every layout a
+    filtered view can need already made (see map_model.prepare_layouts)."""
+    placement = map_model.county_placement(initiatives(version), counties(display=True), lang)
+    map_model.prepare_layouts(placement, initiatives(version))
+    return placement
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

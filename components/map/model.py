@@ -283,6 +283,25 @@ def county_placement(frame: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, lang: 
     return Placement(map_county_slots(counties, lang, sited, texts), county_labels(counties, lang))
 
 
+def prepare_layouts(placement: Placement, frame: gpd.GeoDataFrame) -> int:
+    """Lay out now every slot set a filtered view of ``frame`` can ask for; how many were made.
+
+    A filter only removes items, so a view needs, in each county, at most as many item slots as
+    the whole dataset places there (and fewer category slots than item slots). Done once per
+    dataset and language (~0.5 s for the report's 64 county-level items), it spares a filter
+    change the layouts it would otherwise compute (~5 ms each, several per change)."""
+    slots = placement.slots
+    most: dict[str, int] = {}
+    for touched in placed_items(frame)["counties"]:
+        for adcode in touched:
+            if adcode in slots.polygons:
+                most[adcode] = most.get(adcode, 0) + 1
+    for adcode, count in most.items():
+        for n in range(1, count + 1):
+            slots.layout(adcode, n)
+    return sum(most.values())
+
+
 def _placed_tip(row: Mapping, county_names: Mapping[str, str], lang: str) -> str:
     parts = [
         f"<b>{_e(name_of(row, lang))}</b>",

@@ -208,3 +208,22 @@ def test_the_report_s_two_groups_are_divided_on_the_map_and_in_the_legend(counti
         assert group.contains(shapely.Point(label.lon, label.lat))
     html = map_builder.base_map(counties).get_root().render()
     assert "sy-region-divide" in html and "sy-divide" in html
+
+
+def test_prepared_layouts_serve_every_filtered_view_without_new_layouts(initiatives, counties):
+    """After prepare_layouts, a filter change only looks layouts up, and places alike."""
+    names = map_builder.county_names_of(counties, "zh")
+    prepared = map_model.county_placement(initiatives, counties, "zh")
+    made = map_model.prepare_layouts(prepared, initiatives)
+    assert made == len(prepared.slots._memo) > 0
+    views = [Filters()] + [
+        Filters(categories=(category,)) for category in sorted(set(initiatives["category"]))
+    ]
+    views += [Filters(counties=(adcode,)) for adcode in sorted(names)[:4]]
+    for filters in views:
+        shown = initiatives[filter_mask(initiatives, filters, None)]
+        fresh = map_model.county_placement(initiatives, counties, "zh")
+        assert map_model.placed_symbols(shown, prepared, names, "zh") == (
+            map_model.placed_symbols(shown, fresh, names, "zh")
+        )
+        assert len(prepared.slots._memo) == made, filters
