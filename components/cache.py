@@ -182,12 +182,18 @@ def filtered(version: str, filters: Filters) -> gpd.GeoDataFrame:
     return frame[filter_mask(frame, filters, matched)]
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def point_columns(version: str, lang: str, basemap: str):
+    """Read-only: every point of the dataset as payload text, for one language and basemap."""
+    points = map_model.points_of(initiatives(version))
+    return map_builder.point_columns(points, counties(display=True), lang, basemap)
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def points_layer_data(version: str, filters: Filters, lang: str, basemap: str):
-    """Read-only: the points layer's payload for one view (the slow part with 10,000 points)."""
-    shown = filtered(version, filters)
-    points = shown[shown["geom_kind"] == "point"]
-    return map_builder.points_layer_data(points, counties(display=True), lang, basemap)
+    """Read-only: the points layer's payload text and lookups for one view."""
+    columns, lookups = point_columns(version, lang, basemap)
+    return columns.payload_js(map_model.points_of(filtered(version, filters)).index), lookups
 
 
 _settled = False

@@ -24,6 +24,7 @@ import folium
 import folium.plugins
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 import xyzservices.providers as xyz
 from branca.element import Element, Figure, MacroElement
@@ -447,9 +448,9 @@ class MapContent:
     selected_counties: Sequence[str] = ()  # counties to outline for the selection
     selected_geometry: shapely.Geometry | None = None  # WGS-84
     stamp: str = ""
-    # Optional: the points layer's data already made for this view (see points_layer_data),
-    # e.g. from a cache; it must describe ``points`` in the view's datum.
-    points_data: tuple[Mapping[str, list], PointLookups] | None = None
+    # Optional: the points layer's data (payload JSON text, lookups) already made for this view
+    # (see PointColumns), e.g. from a cache; it must describe ``points`` in the view's datum.
+    points_data: tuple[str, PointLookups] | None = None
     # County-level initiatives drawn inside their counties (see map_model.placed_symbols).
     placed: Sequence[PlacedSymbol] = ()
     # Optional: county_shapes of ``counties`` in the view's datum, already made (from a cache).
@@ -967,34 +968,74 @@ class PointLookups:
         )
 
 
-def points_payload(points: gpd.GeoDataFrame, lookups: PointLookups, lang: str) -> dict[str, list]:
-    """The point initiatives, column by column: ``id``, escaped name ``n``, category ``c``,
-    precision ``p`` and counties ``k`` as indices into ``lookups``, and ``xy`` (lon, lat pairs
+def _json_texts(values: Sequence[object]) -> np.ndarray:
+    """Each value's compact JSON text, safe inside a <script>."""
+    return np.array([js_json(value) for value in values], dtype=object)
+
+
+@dataclass(frozen=True)
+class PointColumns:
+    """The point initiatives of a dataset as JSON text, made once; a view's payload is joined
+    from its rows' texts.
+
+    The payload goes column by column: ``id``, escaped name ``n``, category ``c``, precision
+    ``p`` and counties ``k`` as indices into ``PointLookups``, and ``xy`` (lon, lat pairs
     rounded to 6 decimals, flattened). The browser turns the columns into GeoJSON features:
-    10,000 points travel as ~0.7 MB instead of ~1.6 MB of GeoJSON text.
+    10,000 points travel as ~0.7 MB instead of ~1.6 MB of GeoJSON text. A filter change joins
+    the texts of the rows it keeps (~2 ms for 10,000 points) instead of escaping and encoding
+    them again (~40 ms).
     """
-    if points.empty:
-        return {"id": [], "n": [], "c": [], "p": [], "k": [], "xy": []}
-    names = points["name_zh"].astype(object)
-    if lang == "en":
-        english = points["name_en"].astype(object)
-        names = english.where(english.notna() & (english != ""), names)
-    category_index = {c: i for i, c in enumerate(symbols.CATEGORY_STYLE)}
-    precision_index = {p: i for i, p in enumerate(PRECISIONS)}
-    county_index = {a: i for i, a in enumerate(lookups.adcodes)}
-    return {
-        "id": [_e(item_id) for item_id in points["id"].tolist()],
-        "n": [_e(name) for name in names.tolist()],
-        "c": [category_index.get(c, -1) for c in points["category"].tolist()],
-        "p": [precision_index.get(p, -1) for p in points["precision"].tolist()],
-        "k": [
-            [county_index[a] for a in touched if a in county_index]
-            for touched in points["counties"].tolist()
-        ],
-        "xy": np.round(shapely.get_coordinates(points.geometry.values), POINT_DECIMALS)
-        .ravel()
-        .tolist(),
-    }
+
+    index: pd.Index  # the frame's index: a view's rows are looked up by it
+    ids: np.ndarray  # the JSON text of each column's value, row by row
+    names: np.ndarray
+    categories: np.ndarray
+    precisions: np.ndarray
+    counties: np.ndarray
+    xy: np.ndarray
+
+    @classmethod
+    def of(cls, points: gpd.GeoDataFrame, lookups: PointLookups, lang: str) -> PointColumns:
+        """``points`` in the view's datum (see for_view); its index must be unique."""
+        if not points.index.is_unique:
+            raise ValueError("the points' index must be unique")
+        names = points["name_zh"].astype(object)
+        if lang == "en":
+            english = points["name_en"].astype(object)
+            names = english.where(english.notna() & (english != ""), names)
+        category_index = {c: i for i, c in enumerate(symbols.CATEGORY_STYLE)}
+        precision_index = {p: i for i, p in enumerate(PRECISIONS)}
+        county_index = {a: i for i, a in enumerate(lookups.adcodes)}
+        xy = np.round(shapely.get_coordinates(points.geometry.values), POINT_DECIMALS).tolist()
+        return cls(
+            index=points.index,
+            ids=_json_texts([_e(item_id) for item_id in points["id"].tolist()]),
+            names=_json_texts([_e(name) for name in names.tolist()]),
+            categories=_json_texts([category_index.get(c, -1) for c in points["category"]]),
+            precisions=_json_texts([precision_index.get(p, -1) for p in points["precision"]]),
+            counties=_json_texts(
+                [
+                    [county_index[a] for a in touched if a in county_index]
+                    for touched in points["counties"].tolist()
+                ]
+            ),
+            xy=np.array([js_json(pair)[1:-1] for pair in xy], dtype=object),
+        )
+
+    def payload_js(self, index: pd.Index) -> str:
+        """The payload's JSON text for the rows ``index`` (a subset of this dataset's)."""
+        rows = self.index.get_indexer(index)
+        if (rows < 0).any():
+            raise KeyError("rows that are not among these points")
+
+        def column(texts: np.ndarray) -> str:
+            return "[" + ",".join(texts[rows]) + "]"
+
+        return (
+            f'{{"id":{column(self.ids)},"n":{column(self.names)},'
+            f'"c":{column(self.categories)},"p":{column(self.precisions)},'
+            f'"k":{column(self.counties)},"xy":{column(self.xy)}}}'
+        )
 
 
 class PointsGeoJson(_Script):
@@ -1037,10 +1078,10 @@ var {{ this.get_name() }} = L.geoJSON(null, {
 """
     )
 
-    def __init__(self, payload: Mapping[str, list], lookups: PointLookups) -> None:
+    def __init__(self, payload_js: str, lookups: PointLookups) -> None:
         super().__init__()
         self._name = "PointsGeoJson"
-        self.data_js = js_json(payload)
+        self.data_js = payload_js  # PointColumns.payload_js
         self.lookups_js = js_json(
             {
                 "categories": lookups.categories,
@@ -1061,12 +1102,12 @@ def county_names_of(counties: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
     }
 
 
-def points_layer_data(
+def point_columns(
     points: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, lang: str, basemap: str
-) -> tuple[dict[str, list], PointLookups]:
-    """The points layer's payload and lookups for a view (WGS-84 frames in; datum handled)."""
+) -> tuple[PointColumns, PointLookups]:
+    """The points' payload texts and lookups for a basemap (WGS-84 frames in; datum handled)."""
     lookups = PointLookups.make(county_names_of(counties, lang), lang)
-    return points_payload(for_view(points, basemap), lookups, lang), lookups
+    return PointColumns.of(for_view(points, basemap), lookups, lang), lookups
 
 
 def points_layer(
@@ -1075,16 +1116,17 @@ def points_layer(
     lang: str,
     *,
     clustered: bool,
-    data: tuple[Mapping[str, list], PointLookups] | None = None,
+    data: tuple[str, PointLookups] | None = None,
 ) -> folium.FeatureGroup:
     """All point initiatives as ONE GeoJSON layer (clustered where dense when ``clustered``).
 
-    ``points`` must already be in the view's datum; ``data`` replaces the payload made from it.
+    ``points`` must already be in the view's datum; ``data`` (the payload's JSON text and the
+    lookups) replaces the payload made from it.
     """
     group = folium.FeatureGroup(name=t("layer.points", lang))
     if data is None:
         lookups = PointLookups.make(county_names, lang)
-        data = (points_payload(points, lookups, lang), lookups)
+        data = (PointColumns.of(points, lookups, lang).payload_js(points.index), lookups)
     layer = PointsGeoJson(*data)
     if clustered:
         cluster = folium.plugins.MarkerCluster(

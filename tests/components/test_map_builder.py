@@ -5,11 +5,13 @@ Fixtures are the committed counties and initiatives (WGS-84); every test builds 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 import streamlit_folium
@@ -381,3 +383,29 @@ def test_text_with_jinja_markup_is_still_rendered_by_jinja():
     assert map_builder._finished("var a = {{'layer_1'}};\n").render() == "var a = layer_1;"
     assert map_builder._finished("var a = 1;\n").render() == "var a = 1;"
     assert map_builder._finished("a\r\nb").render() == "a\nb"  # jinja rewrites line ends
+
+
+def test_a_views_point_payload_is_joined_from_the_datasets_texts(initiatives, counties):
+    """A filtered view's payload, cut from the whole dataset's texts, is the one made from the
+    view's rows alone, and it is valid JSON with the view's rows in order."""
+    points = map_model.points_of(initiatives)
+    lookups = map_builder.PointLookups.make(map_builder.county_names_of(counties, "en"), "en")
+    columns = map_builder.PointColumns.of(points, lookups, "en")
+    first_category = points["category"] == points["category"].iloc[0]
+    for subset in (points, points.iloc[::3], points.iloc[:0], points[first_category]):
+        text = columns.payload_js(subset.index)
+        assert text == map_builder.PointColumns.of(subset, lookups, "en").payload_js(subset.index)
+        payload = json.loads(text)
+        assert payload["id"] == [html.escape(i) for i in subset["id"]]
+        assert len(payload["xy"]) == 2 * len(payload["c"]) == 2 * len(subset)
+    with pytest.raises(KeyError):
+        columns.payload_js(pd.Index([-1]))
+
+
+def test_point_payload_text_cannot_close_the_script(initiatives, counties):
+    points = map_model.points_of(initiatives).iloc[:2].copy()
+    points["name_en"] = ["</script><script>alert(1)</script>", "a\u2028b"]
+    lookups = map_builder.PointLookups.make(map_builder.county_names_of(counties, "en"), "en")
+    text = map_builder.PointColumns.of(points, lookups, "en").payload_js(points.index)
+    assert "</" not in text and "<script" not in text and "\u2028" not in text
+    assert json.loads(text)["n"][0] == html.escape(points["name_en"].iloc[0])
