@@ -105,9 +105,14 @@ def clusters_by_county(filtered: gpd.GeoDataFrame, lang: str) -> dict[str, list[
     """
     result: dict[str, list[str]] = {}
     placed = filtered[(filtered["category"] == CLUSTER) & (filtered["geom_kind"] != "line")]
-    for row in placed[["name_zh", "name_en", "counties"]].to_dict("records"):
-        for adcode in row["counties"]:
-            result.setdefault(adcode, []).append(name_of(row, lang))
+    # Column by column, not a record per row: with many clusters this runs on every rerun.
+    for name_zh, name_en, touched in zip(
+        placed["name_zh"].tolist(), placed["name_en"].tolist(), placed["counties"].tolist(),
+        strict=True,
+    ):  # fmt: skip
+        name = name_of({"name_zh": name_zh, "name_en": name_en}, lang)
+        for adcode in touched:
+            result.setdefault(adcode, []).append(name)
     return result
 
 
