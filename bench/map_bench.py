@@ -74,8 +74,9 @@ TARGETS = (
 
 # The naive map: the same app drawn the way a first folium map is usually written — one folium
 # object per feature (a Marker with its own tooltip per point and per county-placed symbol, a
-# GeoJson per county and per route) and the full-detail county polygons (no display set, no
-# rounding). Everything else (data, caches, page, widgets) is the app's own.
+# GeoJson per county and per route), the full-detail county polygons (no display set, no
+# rounding) and folium's stock rendering. Everything else (data, caches, page, widgets) is the
+# app's own.
 NAIVE_LAUNCHER = """
 import runpy
 import sys
@@ -89,6 +90,11 @@ from components import cache
 from components.map import builder as map_builder
 
 _counties = cache.counties
+# Stock folium rendering (branca compiles each rendered part again): the builder's rendering
+# without compiling is one of this app's own changes, not part of a naive map.
+folium.elements.MacroElement.render = getattr(
+    map_builder, "_BRANCA_MACRO_RENDER", folium.elements.MacroElement.render
+)
 
 
 def full_detail_counties(display=True):
