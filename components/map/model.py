@@ -292,7 +292,7 @@ def prepare_layouts(placement: Placement, frame: gpd.GeoDataFrame) -> int:
     """Lay out now every slot set a filtered view of ``frame`` can ask for; how many were made.
 
     A filter only removes items, so a view needs, in each county, at most as many item slots as
-    the whole dataset places there (and fewer category slots than item slots). Done once per
+    the whole dataset places there (and never more category slots than item slots). Done once per
     dataset and language (~0.5 s for the report's 64 county-level items), it spares a filter
     change the layouts it would otherwise compute (~5 ms each, several per change)."""
     slots = placement.slots
