@@ -973,7 +973,7 @@ def _json_texts(values: Sequence[object]) -> np.ndarray:
     return np.array([js_json(value) for value in values], dtype=object)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compared and hashed by identity
 class PointColumns:
     """The point initiatives of a dataset as JSON text, made once; a view's payload is joined
     from its rows' texts.
