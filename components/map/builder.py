@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -131,19 +132,24 @@ class _Text(Element):
 
 
 # branca's MacroElement.render wraps each rendered part (header, html, script) of every folium
-# element in a new Element, i.e. compiles the finished text as a jinja Template, on every render:
-# ~25 ms of every map rerun, spent on text that streamlit-folium renders again by itself. Parts
-# without jinja markup (and without carriage returns, which jinja would rewrite) are added as
-# finished text instead; the rest keep branca's way (its second pass resolves folium's element
-# references). The output is the same (tests/components/test_map_builder.py).
+# element in a new Element, i.e. compiles the finished text as a jinja Template and renders it
+# again, on every render. That costs ~25 ms of every map rerun, and it runs any jinja markup the
+# text holds: a planner's project named "{{ … }}" would be evaluated on the server each time the
+# map drew it (code, not just text). Every part is added as finished text instead, never
+# compiled. What
+# branca's second pass did on purpose is done here: folium's element references ``{{'name'}}``
+# are resolved (as streamlit-folium resolves them), line ends normalised and one trailing
+# newline dropped, as jinja does. For the app's own text the output is branca's, character for
+# character (tests/components/test_map_builder.py).
 _BRANCA_MACRO_RENDER = MacroElement.render
-_JINJA_REWRITES = ("{{", "{%", "{#", "\r")
+_ELEMENT_REFERENCE = re.compile(r"\{\{\s*'([A-Za-z_$][A-Za-z0-9_$]*)'\s*\}\}")
 
 
 def _finished(text: str) -> Element:
-    if any(mark in text for mark in _JINJA_REWRITES):
-        return Element(text)
-    # jinja drops one trailing newline of a template's text.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "{{" in text:
+        text = _ELEMENT_REFERENCE.sub(r"\1", text)
     return _Text(text[:-1] if text.endswith("\n") else text)
 
 
@@ -160,19 +166,6 @@ def _render_macro_without_compiling(self: MacroElement, **kwargs) -> None:
 
 
 MacroElement.render = _render_macro_without_compiling
-
-
-class _Script(MacroElement):
-    """A MacroElement whose script is added to the figure as finished text. branca wraps each
-    rendered script in a new jinja Template, i.e. compiles it again on every render, on every
-    rerun (~1 ms per KB; megabytes for the points layer)."""
-
-    def render(self, **kwargs) -> None:
-        self.get_root().script.add_child(
-            _Text(self._template.module.script(self, kwargs)), name=self.get_name()
-        )
-        for child in self._children.values():
-            child.render(**kwargs)
 
 
 # Leaflet sets a path's fill attribute from fillColor, so `url(#sy-nodata)` fills a polygon
@@ -204,7 +197,7 @@ _HATCH_SCRIPT = Template(
 )
 
 
-class _HatchPattern(_Script):
+class _HatchPattern(MacroElement):
     _template = _HATCH_SCRIPT
 
     def __init__(self) -> None:
@@ -213,7 +206,7 @@ class _HatchPattern(_Script):
         self.pattern_id = symbols.NO_DATA_PATTERN_ID
 
 
-class _ZoomClass(_Script):
+class _ZoomClass(MacroElement):
     """Marks the map container ``sy-near`` from zoom NEAR_ZOOM on (CSS shows more labels)."""
 
     _template = Template(
@@ -234,7 +227,7 @@ class _ZoomClass(_Script):
         self.zoom = zoom
 
 
-class _HandUse(_Script):
+class _HandUse(MacroElement):
     """What makes the map work by hand and on a phone.
 
     - The first click counts: Leaflet focuses the map on mousedown, and when the map is partly
@@ -354,7 +347,7 @@ class MapView:
         return cls(round(lat, 5), round(lng, 5), round(zoom * 4) / 4)
 
 
-class _OpenAt(_Script):
+class _OpenAt(MacroElement):
     """Opens the map at a given view instead of the whole city."""
 
     _template = Template(
@@ -373,7 +366,7 @@ class _OpenAt(_Script):
         self.zoom = view.zoom
 
 
-class ScriptStart(_Script):
+class ScriptStart(MacroElement):
     """Sets ``window.syMapScriptAt`` when the map's script starts (read by benchmarks)."""
 
     _template = Template(
@@ -389,7 +382,7 @@ window.syMapScriptAt = window.syMapScriptAt || Date.now();
         self._name = "ScriptStart"
 
 
-class OverlayStamp(_Script):
+class OverlayStamp(MacroElement):
     """Sets ``window.syOverlayStamp`` when the overlays are (re)drawn: a hook for tests/benchmarks."""
 
     _template = Template(
@@ -815,7 +808,7 @@ def county_features(
     return [properties for _, properties in features]
 
 
-class CountiesGeoJson(_Script):
+class CountiesGeoJson(MacroElement):
     """The choropleth as ONE Leaflet GeoJSON layer: polygons from ``county_shapes`` (text made
     once), styles and tooltips from the view."""
 
@@ -1038,7 +1031,7 @@ class PointColumns:
         )
 
 
-class PointsGeoJson(_Script):
+class PointsGeoJson(MacroElement):
     """ONE Leaflet GeoJSON layer for every point initiative: an SVG icon per category, and a
     tooltip per point carrying its id (bound on first hover or click, so 10,000 points do not
     build 10,000 tooltips up front)."""
@@ -1390,7 +1383,7 @@ class PlacedSymbol:
         return self.level == "county" or (self.level == "group" and len(self.ids) > 1)
 
 
-class PlacedLayer(_Script):
+class PlacedLayer(MacroElement):
     """The county-placed symbols as ONE Leaflet feature group whose members follow the zoom:
     a county's total when zoomed out, one symbol per category, then one per initiative.
 

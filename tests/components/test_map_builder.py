@@ -378,8 +378,9 @@ def test_rendering_without_compiling_gives_the_same_text_as_branca(
     assert ours == branca
 
 
-def test_text_with_jinja_markup_is_still_rendered_by_jinja():
-    """folium leaves element references as {{'name'}} for a second pass; that pass still runs."""
+def test_element_references_and_line_ends_come_out_as_jinja_gave_them():
+    """folium leaves element references as {{'name'}} for branca's second pass; they are still
+    resolved, without compiling anything."""
     assert map_builder._finished("var a = {{'layer_1'}};\n").render() == "var a = layer_1;"
     assert map_builder._finished("var a = 1;\n").render() == "var a = 1;"
     assert map_builder._finished("a\r\nb").render() == "a\nb"  # jinja rewrites line ends
@@ -409,3 +410,31 @@ def test_point_payload_text_cannot_close_the_script(initiatives, counties):
     text = map_builder.PointColumns.of(points, lookups, "en").payload_js(points.index)
     assert "</" not in text and "<script" not in text and "\u2028" not in text
     assert json.loads(text)["n"][0] == html.escape(points["name_en"].iloc[0])
+
+
+def test_jinja_markup_in_a_planners_project_name_is_never_run(monkeypatch):
+    """Text from data is drawn as it is: branca's second pass would have evaluated it."""
+    projects = gpd.GeoDataFrame(
+        {
+            "project_id": ["p1"],
+            "name_zh": ["{{ range(3)|list }}{% for x in range(2) %}run{% endfor %}"],
+            "name_en": [""],
+            "status": ["planned"],
+            "investment_yi": [None],
+        },
+        geometry=[shapely.Point(111.4, 27.2)],
+        crs="EPSG:4326",
+    )
+    projects.attrs["datum"] = "wgs84"
+
+    def drawn() -> str:
+        fmap = folium.Map()
+        layer = map_builder.my_projects_layer(projects, "none", "zh")
+        layer.add_to(fmap)
+        return rendered(fmap) + streamlit_folium._get_feature_group_string(layer, fmap)
+
+    ours = drawn()
+    assert "{{ range(3)|list }}" in ours and "{% for x in range(2) %}" in ours
+    assert "[0, 1, 2]" not in ours and "runrun" not in ours
+    monkeypatch.setattr(folium.elements.MacroElement, "render", map_builder._BRANCA_MACRO_RENDER)
+    assert "[0, 1, 2]" in drawn()  # what branca's own render did with it
