@@ -713,25 +713,22 @@ def _print(summaries: list[dict], n: int) -> None:
         print(" | ".join([name, *values]) + f"   ({meaning})")
     by_label = {row["label"]: row for row in summaries}
     for ours_label in ("default", f"{n // 1000}k"):
-        ours, naive = by_label.get(ours_label), by_label.get(f"{ours_label} naive")
-        if not (ours and naive and ours["first_map_after_load_ms"]):
-            continue
-        print(
-            f"{ours_label}: naive / ours — first map after load {naive['first_map_after_load_ms'] / ours['first_map_after_load_ms']:.1f}x, "
-            f"from navigation {naive['first_map_ms'] / ours['first_map_ms']:.1f}x; "
-            f"filter server {naive['filter_server_ms'] / ours['filter_server_ms']:.1f}x, "
-            f"browser {naive['filter_browser_ms'] / ours['filter_browser_ms']:.1f}x"
-        )
-    for ours_label in ("default", f"{n // 1000}k"):
-        ours, floor = by_label.get(ours_label), by_label.get(f"{ours_label} floor")
-        if not (ours and floor and floor["first_map_ms"]):
-            continue
-        print(
-            f"{ours_label}: the page around the map costs {ours['first_map_ms'] - floor['first_map_ms']:.0f} ms "
-            f"(first map {ours['first_map_ms']:.0f} ms; the map alone on an empty page, the floor: "
-            f"{floor['first_map_ms']:.0f} ms from navigation, of which the page's load "
-            f"{floor['phases_ms'].get('page loaded') or 0:.0f} ms)"
-        )
+        ours = by_label.get(ours_label)
+        naive, floor = by_label.get(f"{ours_label} naive"), by_label.get(f"{ours_label} floor")
+        if ours and naive and ours["first_map_after_load_ms"]:
+            print(
+                f"{ours_label}: naive / ours — first map after load {naive['first_map_after_load_ms'] / ours['first_map_after_load_ms']:.1f}x, "
+                f"from navigation {naive['first_map_ms'] / ours['first_map_ms']:.1f}x; "
+                f"filter server {naive['filter_server_ms'] / ours['filter_server_ms']:.1f}x, "
+                f"browser {naive['filter_browser_ms'] / ours['filter_browser_ms']:.1f}x"
+            )
+        if ours and floor and floor["first_map_ms"]:
+            print(
+                f"{ours_label}: the page around the map costs {ours['first_map_ms'] - floor['first_map_ms']:.0f} ms "
+                f"(first map {ours['first_map_ms']:.0f} ms; the map alone on an empty page, the floor: "
+                f"{floor['first_map_ms']:.0f} ms from navigation, of which the page's load "
+                f"{floor['phases_ms'].get('page loaded') or 0:.0f} ms)"
+            )
     print("targets:")
     for build, what, met in TARGETS:
         label = build.replace("big", f"{n // 1000}k")
